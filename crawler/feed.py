@@ -1,0 +1,93 @@
+"""The feed: one JSON line per new report in DIR/feed/*.jsonl, each checked against the schema."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+
+__all__ = ["FeedWriter", "FeedError", "feed_schema", "validate_record", "read_feed", "build_record"]
+
+SCHEMA_VERSION = 1
+
+
+class FeedError(ValueError):
+    """A record does not match the feed schema (it is not written)."""
+
+
+@lru_cache(maxsize=1)
+def feed_schema() -> dict:
+    return json.loads(resources.files("crawler").joinpath("schema/report.schema.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    schema = feed_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def validate_record(record: dict) -> None:
+    errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.path) or "(record)"
+        raise FeedError(f"feed record invalid at {where}: {first.message}")
+
+
+class FeedWriter:
+    """Appends validated lines to one part file per run: DIR/feed/<run_id>.jsonl."""
+
+    def __init__(self, feed_dir: str | os.PathLike, run_id: str):
+        self.path = Path(feed_dir) / f"{run_id}.jsonl"
+        self._fh = None
+
+    def append(self, record: dict) -> None:
+        validate_record(record)
+        line = json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n"
+        if self._fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.path, "a", encoding="utf-8")
+        self._fh.write(line)
+        self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def read_feed(feed_dir: str | os.PathLike) -> list[dict]:
+    """Every line of every part file, in file-name order (part names sort by run start time)."""
+    out = []
+    for part in sorted(Path(feed_dir).glob("*.jsonl")):
+        with open(part, encoding="utf-8") as fh:
+            out.extend(json.loads(line) for line in fh if line.strip())
+    return out
+
+
+def build_record(item, urls: list[str]) -> dict:
+    """The feed line of a report item (crawler.items.FetchedPage after the pipelines ran)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": item.report_id,
+        "url": item.url,
+        "urls": list(urls),
+        "title": item.title,
+        "agency": item.agency,
+        "year": item.year,
+        "published": item.published,
+        "text": item.text,
+        "raw": {"sha256": item.sha256, "length": len(item.body), "content_type": item.content_type,
+                "encoding": item.encoding},
+        "attachments": [],
+        "fetched_at": item.fetched_at,
+        "site": item.site,
+        "site_name": item.site_name,
+        "classification": {"is_report": bool(item.is_report), "kind": item.kind, "reasons": list(item.reasons),
+                           "forced": bool(item.force and not item.is_report)},
+    }

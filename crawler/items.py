@@ -1,0 +1,51 @@
+"""Items that travel from the spider through the pipelines (dataclasses, handled through ItemAdapter)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FetchedPage:
+    """A candidate report page as served, plus what the pipelines learn about it.
+
+    The spider fills the fetch fields; the extract, classify and dedupe pipelines fill the rest.
+    """
+
+    url: str                                   # canonical request URL
+    final_url: str                             # after redirects
+    status: int
+    headers: list[tuple[str, str]]             # response headers in order, repeats kept (lossless for WARC)
+    request_headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: str                            # ISO 8601 UTC
+    site: str                                  # host of the start URL the crawl came from
+    method: str = "GET"
+    referer: str | None = None
+    force: bool = False                        # backfill --force: feed even when the classifier rejects
+    # filled by pipelines
+    sha256: str | None = None
+    content_type: str | None = None
+    encoding: str | None = None
+    title: str | None = None
+    text: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    published: str | None = None
+    site_name: str | None = None
+    is_report: bool | None = None
+    kind: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    report_id: str | None = None
+    signature: bytes | None = field(default=None, repr=False)
+    document: object | None = field(default=None, repr=False)   # crawler.document.Document, in-process only
+
+
+@dataclass
+class FetchFailure:
+    """A request that ended without a usable page (HTTP error, timeout, loop, size cap, decode error...)."""
+
+    url: str
+    stage: str                                 # fetch | robots | decode | extract | store | ...
+    reason: str
+    site: str | None = None

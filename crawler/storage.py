@@ -1,0 +1,225 @@
+"""The embedded store: content-addressed raw bytes on local disk plus an SQLite catalogue.
+
+Layout under the store directory:
+  raw/sha256/ab/cd/<sha256>   exact bytes as served, written atomically, never keyed by URL
+  nianbao.sqlite              fetches, decisions, reports, report URLs, failures (WAL mode)
+  feed/*.jsonl                the feed (see crawler.feed)
+
+`open_store(location)` picks the backend from the location; only local directories exist for now
+(an S3 backend comes with the distributed settings).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+__all__ = ["LocalStore", "StoreError", "open_store", "FetchRecord", "utcnow"]
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written."""
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass
+class FetchRecord:
+    """Everything needed to write a lossless WARC request/response pair later."""
+
+    url: str
+    final_url: str
+    method: str
+    status: int
+    request_headers: list[tuple[str, str]]
+    response_headers: list[tuple[str, str]]
+    fetched_at: str
+    sha256: str
+    length: int
+    content_type: str | None
+    site: str | None = None
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS fetches (
+    id INTEGER PRIMARY KEY, url TEXT NOT NULL, final_url TEXT NOT NULL, method TEXT NOT NULL,
+    status INTEGER NOT NULL, request_headers TEXT NOT NULL, response_headers TEXT NOT NULL,
+    fetched_at TEXT NOT NULL, sha256 TEXT NOT NULL, length INTEGER NOT NULL, content_type TEXT, site TEXT);
+CREATE INDEX IF NOT EXISTS fetches_sha256 ON fetches(sha256);
+CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY, url TEXT NOT NULL, sha256 TEXT, is_report INTEGER NOT NULL, kind TEXT,
+    reasons TEXT NOT NULL, title TEXT, forced INTEGER NOT NULL DEFAULT 0, decided_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    id TEXT PRIMARY KEY, url TEXT NOT NULL, title TEXT, agency TEXT, year INTEGER, published TEXT,
+    site TEXT, raw_sha256 TEXT NOT NULL, signature BLOB, fed_at TEXT);
+CREATE INDEX IF NOT EXISTS reports_year ON reports(year);
+CREATE TABLE IF NOT EXISTS report_urls (
+    report_id TEXT NOT NULL, url TEXT NOT NULL, raw_sha256 TEXT, relation TEXT NOT NULL, seen_at TEXT NOT NULL,
+    PRIMARY KEY (report_id, url));
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY, url TEXT NOT NULL, stage TEXT NOT NULL, reason TEXT NOT NULL, site TEXT,
+    failed_at TEXT NOT NULL);
+"""
+
+
+class LocalStore:
+    """Local files + SQLite. Safe to share between the pipelines of one crawl (one connection, one lock)."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        try:
+            (self.root / "raw" / "sha256").mkdir(parents=True, exist_ok=True)
+            (self.root / "feed").mkdir(exist_ok=True)
+            self._db = sqlite3.connect(self.root / "nianbao.sqlite", check_same_thread=False,
+                                       isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open store at {self.root}: {exc}") from exc
+        self._lock = threading.Lock()
+
+    # -- raw bytes -------------------------------------------------------------------------------
+    def raw_path(self, sha256: str) -> Path:
+        return self.root / "raw" / "sha256" / sha256[:2] / sha256[2:4] / sha256
+
+    def put_raw(self, body: bytes) -> str:
+        """Archive `body` under its sha256 (atomic: temp file + fsync + rename); return the hex digest."""
+        digest = hashlib.sha256(body).hexdigest()
+        path = self.raw_path(digest)
+        if path.exists():
+            return digest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(body)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return digest
+
+    def get_raw(self, sha256: str) -> bytes | None:
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            return None
+        try:
+            return self.raw_path(sha256).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    # -- catalogue -------------------------------------------------------------------------------
+    def _exec(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self._db.execute(sql, args)
+
+    def record_fetch(self, rec: FetchRecord) -> None:
+        self._exec(
+            "INSERT INTO fetches (url, final_url, method, status, request_headers, response_headers,"
+            " fetched_at, sha256, length, content_type, site) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (rec.url, rec.final_url, rec.method, rec.status, json.dumps(rec.request_headers, ensure_ascii=False),
+             json.dumps(rec.response_headers, ensure_ascii=False), rec.fetched_at, rec.sha256, rec.length,
+             rec.content_type, rec.site))
+
+    def record_decision(self, url: str, sha256: str | None, is_report: bool, kind: str | None,
+                        reasons: list[str], title: str | None, forced: bool = False) -> None:
+        self._exec(
+            "INSERT INTO decisions (url, sha256, is_report, kind, reasons, title, forced, decided_at)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (url, sha256, int(is_report), kind, json.dumps(reasons, ensure_ascii=False), title, int(forced),
+             utcnow()))
+
+    def record_failure(self, url: str, stage: str, reason: str, site: str | None = None) -> None:
+        self._exec("INSERT INTO failures (url, stage, reason, site, failed_at) VALUES (?,?,?,?,?)",
+                   (url, stage, reason, site, utcnow()))
+
+    def claim_report(self, report_id: str, url: str, raw_sha256: str, *, title, agency, year, published,
+                     site, signature: bytes | None) -> bool:
+        """Insert a new report; False when the id is already known (the content was seen before)."""
+        with self._lock:
+            cur = self._db.execute(
+                "INSERT OR IGNORE INTO reports (id, url, title, agency, year, published, site, raw_sha256,"
+                " signature) VALUES (?,?,?,?,?,?,?,?,?)",
+                (report_id, url, title, agency, year, published, site, raw_sha256, signature))
+            claimed = cur.rowcount == 1
+        self.add_report_url(report_id, url, raw_sha256, "first" if claimed else "same_content")
+        return claimed
+
+    def has_report(self, report_id: str) -> bool:
+        return self._exec("SELECT 1 FROM reports WHERE id=?", (report_id,)).fetchone() is not None
+
+    def add_report_url(self, report_id: str, url: str, raw_sha256: str | None, relation: str) -> None:
+        self._exec("INSERT OR IGNORE INTO report_urls (report_id, url, raw_sha256, relation, seen_at)"
+                   " VALUES (?,?,?,?,?)", (report_id, url, raw_sha256, relation, utcnow()))
+
+    def mark_fed(self, report_id: str) -> None:
+        self._exec("UPDATE reports SET fed_at=? WHERE id=?", (utcnow(), report_id))
+
+    def near_candidates(self, year: int | None) -> list[tuple[str, str | None, bytes]]:
+        """(id, agency, signature) of known reports on `year`, for near-duplicate checks."""
+        if year is None:
+            return []
+        rows = self._exec("SELECT id, agency, signature FROM reports WHERE year=? AND signature IS NOT NULL",
+                          (year,)).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def report_urls(self, report_id: str) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self._exec(
+            "SELECT url, relation FROM report_urls WHERE report_id=? ORDER BY seen_at, url", (report_id,))]
+
+    def reports(self) -> list[dict]:
+        cur = self._exec("SELECT id, url, title, agency, year, published, site, raw_sha256, fed_at FROM reports"
+                         " ORDER BY site, url")
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def failures(self) -> list[dict]:
+        cur = self._exec("SELECT url, stage, reason, site, failed_at FROM failures ORDER BY id")
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def decisions(self) -> list[dict]:
+        cur = self._exec("SELECT url, sha256, is_report, kind, reasons, title, forced FROM decisions ORDER BY id")
+        cols = [c[0] for c in cur.description]
+        out = []
+        for row in cur.fetchall():
+            d = dict(zip(cols, row))
+            d["reasons"] = json.loads(d["reasons"])
+            d["is_report"] = bool(d["is_report"])
+            out.append(d)
+        return out
+
+    def fetches(self, sha256: str | None = None) -> list[dict]:
+        sql = "SELECT url, final_url, method, status, request_headers, response_headers, fetched_at, sha256," \
+              " length, content_type, site FROM fetches"
+        cur = self._exec(sql + (" WHERE sha256=? ORDER BY id" if sha256 else " ORDER BY id"),
+                         (sha256,) if sha256 else ())
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def open_store(location: str | os.PathLike) -> LocalStore:
+    """Open the store named by `location` (a local directory for now)."""
+    loc = os.fspath(location)
+    if not loc:
+        raise StoreError("no store location given (NIANBAO_STORE / --store)")
+    if "://" in loc and not loc.startswith("file://"):
+        raise StoreError(f"unsupported store location {loc!r}: only local directories for now")
+    return LocalStore(loc.removeprefix("file://"))

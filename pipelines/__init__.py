@@ -1,0 +1,1 @@
+"""Item pipelines: one step each (archive, extract, classify, dedupe, feed), thin shells over crawler/."""

@@ -1,0 +1,1 @@
+"""Scrapy settings modules: `settings.default` (embedded: local disk + SQLite) is the only one so far."""

@@ -1,0 +1,1 @@
+"""Scrapy spiders and their small Scrapy-side helpers (middlewares, log formatter)."""
