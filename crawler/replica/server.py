@@ -1,0 +1,207 @@
+"""HTTP serving of the replica sites: one ThreadingHTTPServer per site on its own loopback address."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import subprocess
+import sys
+import threading
+from functools import partial
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import urljoin, urlsplit
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Reply:
+    """What a route answers.  Most are a status and a body; the traps use the other fields."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str | None = "text/html; charset=utf-8"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    chunks: Iterable[bytes] | None = None   # streamed body (sent after `body`)
+    length: int | None = None               # declared Content-Length when it is not len(body)
+    stall: float = 0.0                      # hold the connection this long after the headers
+
+
+def html_reply(text: str, *, encoding: str = "utf-8", content_type: str | None = None, status: int = 200) -> Reply:
+    """An HTML page, encoded as the site encodes (never lossy: unencodable text is a bug, so it raises)."""
+    ctype = content_type if content_type is not None else f"text/html; charset={encoding}"
+    return Reply(status, text.encode(encoding), ctype)
+
+
+def redirect(location: str, status: int = 302) -> Reply:
+    return Reply(status, b"", "text/html", [("Location", location)])
+
+
+class Context:
+    """What a page needs at request time: every site's base URL, the view counter, the stop signal."""
+
+    def __init__(self, bases: dict[str, str]):
+        self.bases = bases
+        self.stopping = threading.Event()
+        self._hits = itertools.count(1)
+        self._lock = threading.Lock()
+        self._seen: dict[str, int] = {}
+
+    def url(self, site: str, path: str = "/") -> str:
+        return urljoin(self.bases[site], path)
+
+    def hit(self) -> int:
+        """A fresh view count: changes on every request, as real counters do."""
+        with self._lock:
+            return next(self._hits)
+
+    def times_seen(self, key: str) -> int:
+        """How many times `key` was requested before (for pages that answer differently at first)."""
+        with self._lock:
+            n = self._seen.get(key, 0)
+            self._seen[key] = n + 1
+            return n
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def version_string(self) -> str:
+        return "nginx"
+
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+    def do_HEAD(self):
+        self._answer(send_body=False)
+
+    def do_GET(self):
+        self._answer(send_body=True)
+
+    def _answer(self, send_body: bool) -> None:
+        site = self.server.site
+        ctx: Context = self.server.ctx
+        parts = urlsplit(self.path)
+        try:
+            reply = site.respond(ctx, parts.path or "/", parts.query)
+        except Exception as exc:  # a bug in a page must show, not hang the client
+            reply = Reply(500, f"replica error: {exc!r}".encode(), "text/plain; charset=utf-8")
+        try:
+            self._send(reply, send_body, ctx)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _send(self, reply: Reply, send_body: bool, ctx: Context) -> None:
+        self.send_response(reply.status)
+        if reply.content_type:
+            self.send_header("Content-Type", reply.content_type)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        length = reply.length if reply.length is not None else len(reply.body)
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        self.wfile.flush()
+        if not send_body:
+            return
+        if reply.stall:
+            ctx.stopping.wait(reply.stall)
+            self.close_connection = True
+            return
+        sent = len(reply.body)
+        self.wfile.write(reply.body)
+        for chunk in reply.chunks or ():
+            if ctx.stopping.is_set():
+                break
+            self.wfile.write(chunk)
+            sent += len(chunk)
+        self.wfile.flush()
+        if sent != length:
+            # a body shorter than its Content-Length: drop the connection as a failing server does
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _SiteServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, address, site, ctx: Context):
+        self.site, self.ctx = site, ctx
+        super().__init__(address, _Handler)
+
+
+def serve(sites: list, base: str = "127.0.0", port: int = 0) -> tuple[Context, list[_SiteServer]]:
+    """Bind site i to <base>.<i+2>:port and serve each from a daemon thread; returns the shared context."""
+    ctx = Context({})
+    servers = []
+    for i, site in enumerate(sites):
+        server = _SiteServer((f"{base}.{i + 2}", port), site, ctx)
+        host, bound = server.server_address[:2]
+        ctx.bases[site.name] = f"http://{host}:{bound}/"
+        servers.append(server)
+    for server in servers:
+        # a short poll keeps shutdown quick when SIGTERM arrives
+        threading.Thread(target=partial(server.serve_forever, poll_interval=0.1), name=f"replica-{server.site.name}",
+                         daemon=True).start()
+    return ctx, servers
+
+
+def stop(ctx: Context, servers: list[_SiteServer]) -> None:
+    """End stalls and streams first, then the accept loops."""
+    ctx.stopping.set()
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+class ReplicaServer:
+    """The replica portals in a subprocess (``python -m crawler.replica``), as a context manager.
+
+    ``.sites`` maps site name to base URL; ``.url(site, path)`` joins a path to it.
+    """
+
+    def __init__(self, scale: int = 1, base: str = "127.0.0", port: int = 0, startup_timeout: float = 60.0):
+        self.scale, self.base, self.port, self.startup_timeout = scale, base, port, startup_timeout
+        self.sites: dict[str, str] = {}
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "ReplicaServer":
+        cmd = [sys.executable, "-m", "crawler.replica", "--scale", str(self.scale), "--base", self.base,
+               "--port", str(self.port)]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, cwd=REPO)
+        line = self._first_line()
+        self.sites = json.loads(line)["sites"]
+        return self
+
+    def _first_line(self) -> bytes:
+        result: list[bytes] = []
+        reader = threading.Thread(target=lambda: result.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(self.startup_timeout)
+        if not result or not result[0].strip():
+            self.__exit__(None, None, None)
+            raise RuntimeError("replica server did not announce its sites")
+        return result[0]
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.proc = None
+
+    def url(self, site: str, path: str = "/") -> str:
+        return urljoin(self.sites[site], path)

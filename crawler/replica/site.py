@@ -1,0 +1,79 @@
+"""One replica site: its routes (path -> page function) and the ground truth of what it serves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Callable
+
+from .reports import Report, must_contain
+from .server import Context, Reply, html_reply
+
+
+class Site:
+    """A portal: a table of routes (``path`` or ``path?query`` -> page function) and its ground truth.
+
+    Truth entries are plain dicts (see :func:`crawler.replica.expected`); report entries keep their
+    :class:`Report` under ``"_report"`` until ``expected()`` strips it.
+    """
+
+    name = ""
+    title = ""
+    encoding = "utf-8"
+
+    def __init__(self):
+        self.routes: dict[str, Callable[[Context], Reply]] = {}
+        self.truth: list[dict] = []
+
+    def route(self, path: str, page: Callable[[Context], Reply]) -> None:
+        self.routes[path] = page
+
+    def dynamic(self, ctx: Context, path: str, query: str) -> Reply | None:
+        """Routes that are not a fixed table (traps, endless pagination); None when nothing matches."""
+        return None
+
+    def not_found(self, ctx: Context) -> Reply:
+        return html_reply("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404 Not Found</title></head>"
+                          "<body><h1>404</h1><p>您访问的页面不存在或已被删除！</p><p><a href=\"/\">返回首页</a></p>"
+                          "</body></html>", status=404)
+
+    def respond(self, ctx: Context, path: str, query: str) -> Reply:
+        page = self.routes.get(f"{path}?{query}") if query else None
+        # static servers ignore query strings they do not use (utm_source and the like)
+        page = page or self.routes.get(path)
+        if page is not None:
+            return page(ctx)
+        reply = self.dynamic(ctx, path, query)
+        return reply if reply is not None else self.not_found(ctx)
+
+    # -- ground truth ------------------------------------------------------------------------
+
+    def add_report(self, report: Report, paths: list[str], repost_of: tuple[str, str] | None = None) -> None:
+        self.truth.append({
+            "site": self.name, "kind": "report", "paths": list(paths), "title": report.title,
+            "agency": report.agency, "year": report.year, "published": f"{report.published:%Y-%m-%d}",
+            "must_contain": must_contain(report), "must_not_contain": [],
+            "repost_of": list(repost_of) if repost_of else None, "_report": report,
+        })
+
+    def add_lookalike(self, report: Report, path: str) -> None:
+        self.truth.append({"site": self.name, "kind": "lookalike", "path": path, "title": report.title})
+
+    def add_trap(self, kind: str, path: str, **extra) -> None:
+        self.truth.append({"site": self.name, "kind": kind, "path": path, **extra})
+
+
+def assign_docids(reports: list[Report], rng: random.Random, base: int) -> None:
+    """CMS document ids grow with publication time, with gaps left by other columns' documents."""
+    used: set[int] = set()
+    for report in sorted(reports, key=lambda r: (r.published, r.title)):
+        docid = base + (report.published - dt.date(2008, 1, 1)).days * 37 + rng.randint(0, 30)
+        while docid in used:
+            docid += 1
+        used.add(docid)
+        report.docid = docid
+
+
+def trs_path(column: str, report: Report, ext: str = "html") -> str:
+    """TRS article path under a column: <column>YYYYMM/tYYYYMMDD_<docid>.<ext>."""
+    return f"{column}{report.published:%Y%m}/t{report.published:%Y%m%d}_{report.docid}.{ext}"
