@@ -28,7 +28,6 @@ from crawler.items import FetchedPage, FetchFailure
 from crawler.listing import analyse_listing
 from crawler.storage import utcnow
 from crawler.urls import canonicalize, is_valid_http_url
-from crawler.vocab import looks_like_report_title
 from spiders.failures import describe_failure
 
 logger = logging.getLogger(__name__)
@@ -99,11 +98,12 @@ class ReportsSpider(scrapy.Spider):
                                reason=f"listing is not text ({response.headers.get('Content-Type', b'?').decode('latin-1')})")
             return
         try:
-            html = decode_html(response.body, response.headers.get("Content-Type", b"").decode("latin-1")).text
+            decoded = decode_html(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
         except DecodeError as exc:
             yield FetchFailure(url=response.url, stage="decode", site=site, reason=str(exc))
             return
-        listing = analyse_listing(html, response.url)
+        # Off a report column, analyse_listing returns only links that name an annual report.
+        listing = analyse_listing(decoded.text, response.url, encoding=decoded.encoding)
         in_column = role == "column" or listing.is_report_column
 
         for link in listing.column_links:
@@ -117,8 +117,6 @@ class ReportsSpider(scrapy.Spider):
         new = 0
         for link in listing.report_links:
             if not self._on_site(link.url, site):
-                continue
-            if not in_column and not looks_like_report_title(link.title or link.text):
                 continue
             if link.url in self._seen_reports[site]:
                 continue

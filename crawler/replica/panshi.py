@@ -83,7 +83,7 @@ class Panshi(Site):
                 self.add_lookalike(report, all_paths[0])
 
         pages = T.paginate([(f"./{paths[id(r)][len(COLUMN):]}", r.title, r.published) for r in items], PER_PAGE)
-        side = (f'<div class="sub-col"><h3>按年度浏览</h3><ul><li><a href="./2018nb/">2018年度</a></li></ul></div>'
+        side = (f'<div class="sub-col"><h3>按年度浏览</h3><ul><li><a href="{SUBCOLUMN}">2018年度</a></li></ul></div>'
                 f'<ul class="side"><li><a href="/zwgk/xxgkzn/">政府信息公开指南</a></li>'
                 f'<li><a href="/zwgk/xxgkzd/">政府信息公开制度</a></li><li><a href="/zwgk/fdzdgknr/">法定主动公开内容</a></li>'
                 f'<li><a href="{COLUMN}" class="on">政府信息公开年报</a></li></ul>')

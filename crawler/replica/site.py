@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from typing import Callable
 
-from .reports import Report, must_contain
+from .reports import Report, must_contain, text_lines
 from .server import Context, Reply, html_reply
 
 
@@ -54,6 +54,8 @@ class Site:
             "agency": report.agency, "year": report.year, "published": f"{report.published:%Y-%m-%d}",
             "must_contain": must_contain(report), "must_not_contain": [],
             "repost_of": list(repost_of) if repost_of else None, "_report": report,
+            # the text a faithful extraction gives (title line, paragraphs, tab-joined table rows)
+            "text": "\n".join([report.title, *text_lines(report)]),
         })
 
     def add_lookalike(self, report: Report, path: str) -> None:

@@ -1,0 +1,1 @@
+"""`make bench`: throughput and extraction figures of nianbao against baselines run in the same process."""

@@ -1,0 +1,180 @@
+"""Print the spine's benchmark figures (no assertions): crawl pages/s vs a bare Scrapy spider on the same
+replica pages, and text extraction time and fidelity vs trafilatura on the same report pages.
+
+    python -m bench [--scale N]
+
+Runs, in one process and one reactor: (1) a nianbao crawl of the replica (warm-up, and the list of URLs it
+fetched), (2) a bare Scrapy spider fetching exactly those URLs with the same politeness settings and no
+processing, (3) nianbao again into a fresh store. Ratio = pages/s of (3) / pages/s of (2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scrapy.utils.reactor import install_reactor
+
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+
+import scrapy  # noqa: E402
+from scrapy import signals  # noqa: E402
+from scrapy.crawler import CrawlerRunner  # noqa: E402
+from scrapy.settings import Settings  # noqa: E402
+from twisted.internet import defer, reactor  # noqa: E402
+
+from crawler.encoding import decode_html  # noqa: E402
+from crawler.extract import extract_page  # noqa: E402
+from crawler.replica import ReplicaServer, expected  # noqa: E402
+from crawler.storage import open_store  # noqa: E402
+from spiders.reports import ReportsSpider  # noqa: E402
+
+BENCH_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RANDOMIZE_DOWNLOAD_DELAY": False,
+                  "LOG_LEVEL": "ERROR", "DOWNLOAD_TIMEOUT": 3, "RETRY_TIMES": 0, "ROBOTSTXT_OBEY": False}
+
+
+class BareSpider(scrapy.Spider):
+    """Fetches a fixed URL list and does nothing with the responses: the baseline."""
+
+    name = "bare"
+
+    def __init__(self, urls, **kw):
+        super().__init__(**kw)
+        self.urls = urls
+
+    async def start(self):
+        for url in self.urls:
+            yield scrapy.Request(url, callback=self.parse, errback=lambda f: None, dont_filter=True)
+
+    def parse(self, response):
+        return None
+
+
+def _settings(extra: dict) -> Settings:
+    s = Settings()
+    s.setmodule("settings.default", priority="project")
+    s.setdict({**BENCH_SETTINGS, **extra}, priority="cmdline")
+    return s
+
+
+class Timed:
+    def __init__(self):
+        self.urls: list[str] = []
+        self.seconds = 0.0
+
+    def on_response(self, response, request, spider):
+        self.urls.append(request.url)
+
+
+@defer.inlineCallbacks
+def _crawl(runner: CrawlerRunner, spidercls, timed: Timed, **kwargs):
+    crawler = runner.create_crawler(spidercls)
+    crawler.signals.connect(timed.on_response, signal=signals.response_received)
+    t0 = time.perf_counter()
+    yield runner.crawl(crawler, **kwargs)
+    timed.seconds = time.perf_counter() - t0
+    return crawler
+
+
+def crawl_figures(replica: ReplicaServer, workdir: Path) -> dict:
+    starts = [replica.url(name, "/") for name in sorted(replica.sites) if name != "traps"]
+    results = {}
+
+    @defer.inlineCallbacks
+    def run():
+        warm = Timed()
+        yield _crawl(CrawlerRunner(_settings({"NIANBAO_STORE": str(workdir / "warm")})), ReportsSpider, warm,
+                     start_urls=starts)
+        bare = Timed()
+        yield _crawl(CrawlerRunner(_settings({"ITEM_PIPELINES": {}, "DOWNLOADER_MIDDLEWARES": {}})), BareSpider,
+                     bare, urls=list(warm.urls))
+        full = Timed()
+        yield _crawl(CrawlerRunner(_settings({"NIANBAO_STORE": str(workdir / "full")})), ReportsSpider, full,
+                     start_urls=starts)
+        results.update(bare=bare, full=full)
+        reactor.stop()
+
+    reactor.callWhenRunning(run)
+    reactor.run()
+    return results
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def extraction_figures(store_dir: Path, known: dict[str, str]) -> dict:
+    """known: raw sha256 -> the text the page was rendered from."""
+    import trafilatura
+
+    store = open_store(store_dir)
+    pages = []
+    for report in store.reports():
+        body = store.get_raw(report["raw_sha256"])
+        pages.append((report["raw_sha256"], decode_html(body).text))
+    ours, theirs, sim_ours, sim_theirs = [], [], [], []
+    for sha, html in pages:
+        t0 = time.perf_counter()
+        page = extract_page(html)
+        ours.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        traf = trafilatura.extract(html, include_tables=True) or ""
+        theirs.append(time.perf_counter() - t0)
+        if sha in known:
+            ref = _flat(known[sha])
+            sim_ours.append(difflib.SequenceMatcher(None, ref, _flat(page.text), autojunk=False).ratio())
+            sim_theirs.append(difflib.SequenceMatcher(None, ref, _flat(traf), autojunk=False).ratio())
+    store.close()
+    return {"pages": len(pages), "ours_ms": 1000 * statistics.mean(ours), "traf_ms": 1000 * statistics.mean(theirs),
+            "sim_ours": statistics.mean(sim_ours) if sim_ours else float("nan"),
+            "sim_traf": statistics.mean(sim_theirs) if sim_theirs else float("nan"), "compared": len(sim_ours)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--scale", type=int, default=20)
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    try:
+        with ReplicaServer(scale=args.scale) as replica:
+            res = crawl_figures(replica, workdir)
+            known = known_texts(replica, workdir / "full", args.scale)
+        bare, full = res["bare"], res["full"]
+        bare_rate = len(bare.urls) / bare.seconds
+        full_rate = len(full.urls) / full.seconds
+        print(f"crawl   bare Scrapy spider: {len(bare.urls)} pages in {bare.seconds:.2f} s = {bare_rate:.1f} pages/s")
+        print(f"crawl   nianbao pipeline  : {len(full.urls)} pages in {full.seconds:.2f} s = {full_rate:.1f} pages/s")
+        print(f"crawl   ratio nianbao/bare: {full_rate / bare_rate:.2f}  (goal >= 0.8)")
+        ex = extraction_figures(workdir / "full", known)
+        print(f"extract {ex['pages']} report pages: nianbao {ex['ours_ms']:.2f} ms/page, "
+              f"trafilatura {ex['traf_ms']:.2f} ms/page, time ratio nianbao/trafilatura "
+              f"{ex['ours_ms'] / ex['traf_ms']:.2f}")
+        print(f"extract similarity to the known text over {ex['compared']} pages: nianbao {ex['sim_ours']:.3f}, "
+              f"trafilatura {ex['sim_traf']:.3f}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def known_texts(replica, store_dir: Path, scale: int) -> dict[str, str]:
+    """Map raw sha256 of each fed report page to the text the replica rendered it from."""
+    by_url = {}
+    for entry in expected(scale):
+        if entry["kind"] == "report":
+            for path in entry["paths"]:
+                by_url[replica.url(entry["site"], path)] = entry["text"]
+    store = open_store(store_dir)
+    known = {r["raw_sha256"]: by_url[r["url"]] for r in store.reports() if r["url"] in by_url}
+    store.close()
+    return known
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Whole crawls of the replica portals over real HTTP on loopback, through the real `nianbao` CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import urllib.request
+from collections import Counter
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler.feed import read_feed, validate_record
+from crawler.replica import expected
+from crawler.storage import open_store
+from tests.conftest import FAST, REPO, BIN, run_nianbao
+
+EXPECTED = expected(scale=1)
+REPORTS = [e for e in EXPECTED if e.get("kind", "report") == "report"]
+LOOKALIKES = [e for e in EXPECTED if e.get("kind") == "lookalike"]
+TRAPS = [e for e in EXPECTED if e.get("kind") not in ("report", "lookalike", None)]
+ORIGINALS = [e for e in REPORTS if not e.get("repost_of")]
+
+
+def _url(replica, site, path):
+    return replica.url(site, path)
+
+
+@pytest.fixture(scope="module")
+def feed(crawled):
+    assert crawled.returncode == 0, crawled.stderr[-3000:]
+    return read_feed(crawled.store / "feed")
+
+
+@pytest.fixture(scope="module")
+def store(crawled):
+    s = open_store(crawled.store)
+    yield s
+    s.close()
+
+
+def _fed_for(feed, replica, entry):
+    urls = {_url(replica, entry["site"], p) for p in entry["paths"]}
+    return [r for r in feed if r["url"] in urls]
+
+
+def test_crawl_exits_zero_and_prints_a_summary(crawled):
+    assert crawled.returncode == 0
+    assert "reports fed" in crawled.stderr
+
+
+def test_every_report_is_fed_exactly_once(feed, replica):
+    assert ORIGINALS, "the replica describes no reports"
+    for entry in ORIGINALS:
+        fed = _fed_for(feed, replica, entry)
+        assert len(fed) == 1, f"{entry['site']} {entry['title']}: fed {len(fed)} times"
+    ids = Counter(r["id"] for r in feed)
+    assert max(ids.values()) == 1
+    assert len(feed) == len(ORIGINALS)
+
+
+def test_feed_lines_are_schema_valid(feed):
+    for record in feed:
+        validate_record(record)
+
+
+def test_metadata_is_the_reports_own(feed, replica):
+    for entry in ORIGINALS:
+        (record,) = _fed_for(feed, replica, entry)
+        assert record["year"] == entry["year"], entry["title"]
+        assert record["published"] == entry["published"], entry["title"]
+        assert record["agency"] == entry["agency"], entry["title"]
+
+
+def test_text_keeps_every_character_and_drops_chrome(feed, replica):
+    for entry in ORIGINALS:
+        (record,) = _fed_for(feed, replica, entry)
+        for needle in entry.get("must_contain", []):
+            assert needle in record["text"], f"{entry['title']}: missing {needle!r}"
+        for chrome in entry.get("must_not_contain", []):
+            assert chrome not in record["text"], f"{entry['title']}: chrome {chrome!r} left in"
+        assert "font-family" not in record["text"] and "TRS_Editor" not in record["text"]
+
+
+def test_restored_characters_of_the_seeds_are_kept(feed):
+    texts = "\n".join(r["text"] for r in feed)
+    assert "2018年1月1日" in texts and "2018年12月31日" in texts
+    assert "2019年2月21日" in texts
+    assert "我镇党委" in texts or "镇党委、政府" in texts
+
+
+def test_every_url_of_a_report_is_recorded(feed, replica, store):
+    for entry in REPORTS:
+        urls = {_url(replica, entry["site"], p) for p in entry["paths"]}
+        known = None
+        for r in store.reports():
+            if urls & {u for u, _ in store.report_urls(r["id"])}:
+                known = r
+        assert known is not None, f"{entry['site']} {entry['title']}: no report holds its URLs"
+        recorded = {u for u, _ in store.report_urls(known["id"])}
+        assert urls <= recorded, f"{entry['title']}: {urls - recorded} not recorded"
+
+
+def test_repost_is_recorded_against_the_original_and_not_fed(feed, replica, store):
+    reposts = [e for e in REPORTS if e.get("repost_of")]
+    assert reposts
+    for entry in reposts:
+        osite, opath = entry["repost_of"]
+        (original,) = [r for r in feed if r["url"] == _url(replica, osite, opath)]
+        relations = dict(store.report_urls(original["id"]))
+        for path in entry["paths"]:
+            assert relations.get(_url(replica, entry["site"], path)) == "near_duplicate"
+        assert not _fed_for(feed, replica, entry)
+
+
+def test_consecutive_year_reports_of_one_agency_are_both_fed(feed):
+    by_agency = {}
+    for r in feed:
+        by_agency.setdefault(r["agency"], set()).add(r["year"])
+    assert any({y, y + 1} <= years for years in by_agency.values() for y in years)
+
+
+def test_lookalikes_are_rejected_with_reasons(feed, replica, store):
+    fed_urls = {r["url"] for r in feed}
+    decisions = {d["url"]: d for d in store.decisions()}
+    for entry in LOOKALIKES:
+        url = _url(replica, entry["site"], entry["path"])
+        assert url not in fed_urls, entry["title"]
+        assert url in decisions, f"no decision recorded for {entry['title']}"
+        assert decisions[url]["is_report"] is False and decisions[url]["reasons"]
+
+
+@pytest.mark.parametrize("kind,stage,words", [
+    ("redirect_loop", "fetch", "redirect loop"),
+    ("too_big", "fetch", ""),
+    ("truncated", "fetch", "truncated"),
+    ("stall", "fetch", "timed out"),
+    ("server_error", "fetch", "HTTP 500"),
+    ("not_found", "fetch", "HTTP 404"),
+    ("binary", "extract", "not an HTML page"),
+    ("undecodable", "decode", ""),
+    ("robots_disallowed", "robots", "robots.txt"),
+])
+def test_traps_are_recorded_failures(store, replica, kind, stage, words):
+    traps = [t for t in TRAPS if t["kind"] == kind]
+    assert traps, f"replica has no {kind} trap"
+    failures = store.failures()
+    for trap in traps:
+        url = _url(replica, trap["site"], trap["path"])
+        mine = [f for f in failures if f["url"].startswith(url.split(";")[0])]
+        assert mine, f"{kind}: no failure recorded for {url}"
+        assert mine[0]["stage"] == stage, mine
+        assert words.lower() in mine[0]["reason"].lower(), mine
+
+
+def test_flaky_page_is_retried_and_fed(feed, replica):
+    flaky = [t for t in TRAPS if t["kind"] == "flaky"] + [e for e in REPORTS if "/flaky/" in e["paths"][0]]
+    assert flaky
+    urls = {_url(replica, t["site"], p) for t in flaky for p in t.get("paths", [t.get("path")]) if p}
+    assert urls & {r["url"] for r in feed}
+
+
+def test_raw_is_byte_exact(feed, crawled, replica):
+    # a page without a view counter comes back identical to a direct fetch
+    for record in feed:
+        out = run_nianbao("raw", record["raw"]["sha256"], "--store", str(crawled.store))
+        assert out.returncode == 0
+        assert hashlib.sha256(out.stdout).hexdigest() == record["raw"]["sha256"]
+        assert len(out.stdout) == record["raw"]["length"]
+    gbk = [r for r in feed if (r["raw"].get("encoding") or "").lower() in ("gb18030", "gbk")]
+    assert gbk, "no GBK report was fed"
+    direct = urllib.request.urlopen(gbk[0]["url"], timeout=10).read()
+    out = run_nianbao("raw", gbk[0]["raw"]["sha256"], "--store", str(crawled.store))
+    assert out.stdout == direct
+
+
+def test_each_site_is_its_own_loopback_host(feed, replica):
+    hosts = {urlsplit(u).hostname for u in replica.sites.values()}
+    assert len(hosts) == len(replica.sites)
+    assert all(h.startswith("127.") for h in hosts)
+    assert len({r["site"] for r in feed}) >= 4
+
+
+def test_failures_did_not_stop_the_crawl(store, feed):
+    assert store.failures() and feed
+
+
+def test_bad_arguments_and_unusable_store_exit_nonzero(tmp_path):
+    assert run_nianbao("crawl").returncode == 2
+    assert run_nianbao("crawl", "http://127.0.0.1:9/", "--store", str(tmp_path), "--delay", "-1").returncode == 2
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    proc = run_nianbao("crawl", "http://127.0.0.1:9/", "--store", str(blocker / "store"))
+    assert proc.returncode == 3
+    assert b"cannot open store" in proc.stderr
+    assert run_nianbao("raw", "0" * 64, "--store", str(tmp_path / "empty")).returncode == 1
+
+
+def test_backfill_feeds_a_report_and_force_feeds_a_lookalike(replica, tmp_path):
+    report = ORIGINALS[0]
+    look = LOOKALIKES[0]
+    store_dir = tmp_path / "bf"
+    proc = run_nianbao("backfill", _url(replica, report["site"], report["paths"][0]),
+                       _url(replica, look["site"], look["path"]), "--store", str(store_dir), *FAST)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    fed = read_feed(store_dir / "feed")
+    assert [r["title"] for r in fed] == [report["title"]]
+    proc = run_nianbao("backfill", _url(replica, look["site"], look["path"]), "--force", "--store",
+                       str(store_dir), *FAST)
+    assert proc.returncode == 0
+    forced = [r for r in read_feed(store_dir / "feed") if r["classification"]["forced"]]
+    assert len(forced) == 1 and forced[0]["classification"]["is_report"] is False
+    assert forced[0]["classification"]["reasons"]
+
+
+def test_scrapy_crawl_reports_runs_the_same_crawl(replica, tmp_path):
+    site = "yangcheng"
+    store_dir = tmp_path / "scrapy"
+    proc = subprocess.run([str(BIN / "scrapy"), "crawl", "reports", "-a", f"start_urls={replica.url(site, '/')}",
+                           "-s", f"NIANBAO_STORE={store_dir}", "-s", "DOWNLOAD_DELAY=0",
+                           "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_TIMEOUT=3"],
+                          capture_output=True, cwd=REPO, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    fed = read_feed(store_dir / "feed")
+    want = [e for e in ORIGINALS if e["site"] == site]
+    assert sorted(r["title"] for r in fed) == sorted(e["title"] for e in want)
