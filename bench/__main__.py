@@ -36,7 +36,7 @@ from crawler.replica import ReplicaServer, expected  # noqa: E402
 from crawler.storage import open_store  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
 
-BENCH_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RANDOMIZE_DOWNLOAD_DELAY": False,
+BENCH_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY_JITTER": 0,
                   "LOG_LEVEL": "ERROR", "DOWNLOAD_TIMEOUT": 3, "RETRY_TIMES": 0, "ROBOTSTXT_OBEY": False}
 
 

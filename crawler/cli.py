@@ -66,7 +66,7 @@ def build_settings(args: argparse.Namespace):
         settings.set("DOWNLOAD_DELAY", args.delay, priority="cmdline")
         if args.delay == 0:
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
-            settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="cmdline")
+            settings.set("DOWNLOAD_DELAY_JITTER", 0, priority="cmdline")
     if args.max_pages is not None:
         settings.set("NIANBAO_MAX_LISTING_PAGES", args.max_pages, priority="cmdline")
     if args.log_level:

@@ -18,8 +18,8 @@ NIANBAO_STORE = "nianbao-store"
 NIANBAO_MAX_LISTING_PAGES = 200
 # Hub pages (信息公开, 政务公开 ...) walked from a start page before the annual-report column is reached.
 NIANBAO_DISCOVERY_HOPS = 2
-# Contact URL published in the User-Agent so that site operators can reach the crawl's owner; the spider
-# sends NIANBAO_USER_AGENT with {contact_url} filled in.
+# Contact URL published in the User-Agent so that site operators can reach the crawl's owner: the spider
+# sets USER_AGENT to NIANBAO_USER_AGENT with {contact_url} filled in, unless USER_AGENT is set explicitly.
 NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
 NIANBAO_USER_AGENT = "nianbao/0.1 (+{contact_url}; archiver of government disclosure annual reports)"
 
@@ -28,12 +28,10 @@ NIANBAO_USER_AGENT = "nianbao/0.1 (+{contact_url}; archiver of government disclo
 NIANBAO_NEAR_DUPLICATE_THRESHOLD = 0.9
 
 # --- Scrapy: politeness fitted to government sites --------------------------------------------------
-# What robots.txt rules are matched against (the spider sends NIANBAO_USER_AGENT, which starts the same).
-USER_AGENT = NIANBAO_USER_AGENT.format(contact_url=NIANBAO_CONTACT_URL)
 ROBOTSTXT_OBEY = True
 # Government portals are small servers; one request every two seconds per host, two at a time at most.
 DOWNLOAD_DELAY = 2.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5                # each delay varies by ±50 % so requests do not tick like a bot
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 AUTOTHROTTLE_ENABLED = True
@@ -51,8 +49,9 @@ RETRY_TIMES = 2                          # 5xx and timeouts: three tries in all
 REDIRECT_MAX_TIMES = 5
 
 DOWNLOADER_MIDDLEWARES = {
-    # before RedirectMiddleware (600) sees the 3xx: refuse a redirect back to a URL of the same chain
-    "spiders.middlewares.RedirectLoopMiddleware": 590,
+    # responses travel from high to low numbers: above RedirectMiddleware (600) it sees the 3xx first and
+    # refuses a redirect back to a URL of the same chain
+    "spiders.middlewares.RedirectLoopMiddleware": 610,
 }
 
 ITEM_PIPELINES = {

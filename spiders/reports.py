@@ -62,8 +62,15 @@ class ReportsSpider(scrapy.Spider):
         s = crawler.settings
         spider.max_listing_pages = s.getint("NIANBAO_MAX_LISTING_PAGES")
         spider.discovery_hops = s.getint("NIANBAO_DISCOVERY_HOPS")
-        spider.user_agent = s.get("NIANBAO_USER_AGENT").format(contact_url=s.get("NIANBAO_CONTACT_URL"))
         return spider
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        # An honest User-Agent with a contact URL, unless the user chose one (cmdline/project priority).
+        if (settings.getpriority("USER_AGENT") or 0) < 20:
+            agent = settings.get("NIANBAO_USER_AGENT").format(contact_url=settings.get("NIANBAO_CONTACT_URL"))
+            settings.set("USER_AGENT", agent, priority="spider")
 
     async def start(self):
         for url in self.start_urls + self.backfill_urls:
@@ -160,4 +167,6 @@ class ReportsSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         stage, reason = describe_failure(failure)
-        yield FetchFailure(url=request.url, stage=stage, reason=reason, site=request.meta.get("nianbao_site"))
+        # the URL as it was linked, not the hop of a redirect chain where it failed
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        yield FetchFailure(url=url, stage=stage, reason=reason, site=request.meta.get("nianbao_site"))

@@ -50,9 +50,17 @@ def test_redirect_loop_is_refused_with_its_chain():
 
 
 def test_spider_arguments_and_user_agent():
-    crawler = get_crawler(ReportsSpider, settings_dict={"NIANBAO_CONTACT_URL": "https://example.invalid/contact"})
+    import settings.default as defaults
+
+    nianbao_settings = {k: v for k, v in vars(defaults).items() if k.startswith("NIANBAO_")}
+    crawler = get_crawler(ReportsSpider, settings_dict={
+        **nianbao_settings, "NIANBAO_CONTACT_URL": "https://example.invalid/contact"})
     spider = ReportsSpider.from_crawler(crawler, start_urls="http://127.0.0.2:1/a#frag, http://127.0.0.3:1/",
                                         backfill_urls="http://127.0.0.4:1/r.html", force="1")
     assert spider.start_urls == ["http://127.0.0.2:1/a", "http://127.0.0.3:1/"]
     assert spider.backfill_urls == ["http://127.0.0.4:1/r.html"] and spider.force is True
-    assert "https://example.invalid/contact" in spider.user_agent
+    agent = crawler.settings.get("USER_AGENT")
+    assert agent.startswith("nianbao/") and "https://example.invalid/contact" in agent
+    # a User-Agent the user chose is kept
+    mine = get_crawler(ReportsSpider, settings_dict={**nianbao_settings, "USER_AGENT": "mine/1.0"})
+    assert mine.settings.get("USER_AGENT") == "mine/1.0"

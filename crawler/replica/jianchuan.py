@@ -20,7 +20,7 @@ PER_PAGE = 2
 
 
 def seed_report() -> Report:
-    return Report(title="社溪镇政府2019年度信息公开年度报告", agency="社溪镇政府", year=2019,
+    return Report(title="社溪镇政府2019年度信息公开年度报告", agency="社溪镇人民政府", year=2019,
                   published=dt.date(2020, 1, 16), source="剑川县社溪镇人民政府", blocks=load_blocks("003_shexi_2019.txt"),
                   title_lines=("社溪镇政府2019年度信息公开年度", "报  告"))
 

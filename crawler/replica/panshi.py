@@ -25,7 +25,7 @@ PER_PAGE = 6
 
 
 def seed_report() -> Report:
-    return Report(title="松山镇2018年政府信息公开工作年度报告", agency="松山镇", year=2018,
+    return Report(title="松山镇2018年政府信息公开工作年度报告", agency="松山镇人民政府", year=2018,
                   published=dt.date(2019, 2, 27), source="松山镇人民政府", blocks=load_blocks("000_songshan_2018.txt"))
 
 
@@ -106,7 +106,7 @@ class Panshi(Site):
                               [(f"./{path[len(column):]}", report.title, report.published)], "", "")
             self.route(column, listing)
             self.route(column + "index.html", listing)
-            self.add_lookalike(report, path)
+            self.add_lookalike(report, path, in_report_column=False)
 
         news_rows = []
         for report in news:

@@ -58,8 +58,10 @@ class Site:
             "text": "\n".join([report.title, *text_lines(report)]),
         })
 
-    def add_lookalike(self, report: Report, path: str) -> None:
-        self.truth.append({"site": self.name, "kind": "lookalike", "path": path, "title": report.title})
+    def add_lookalike(self, report: Report, path: str, in_report_column: bool = True) -> None:
+        """in_report_column: listed in a report column, so a crawler must fetch and judge it."""
+        self.truth.append({"site": self.name, "kind": "lookalike", "path": path, "title": report.title,
+                           "in_report_column": in_report_column})
 
     def add_trap(self, kind: str, path: str, **extra) -> None:
         self.truth.append({"site": self.name, "kind": kind, "path": path, **extra})
