@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from crawler.dedupe import normalise
 from crawler.feed import read_feed, validate_record
 from crawler.replica import expected
 from crawler.storage import open_store
@@ -95,6 +96,14 @@ def test_text_keeps_every_character_and_drops_chrome(feed, replica):
         for chrome in entry.get("must_not_contain", []):
             assert chrome not in record["text"], f"{entry['title']}: chrome {chrome!r} left in"
         assert "font-family" not in record["text"] and "TRS_Editor" not in record["text"]
+
+
+def test_text_is_exactly_the_published_text(feed, replica):
+    """Normalised, every fed text equals the text the page was rendered from: nothing lost, no chrome."""
+    by_url = {_url(replica, e["site"], p): e for e in REPORTS for p in e["paths"]}
+    for record in feed:
+        entry = by_url[record["url"]]
+        assert normalise(record["text"]) == normalise(entry["text"]), entry["title"]
 
 
 def test_restored_characters_of_the_seeds_are_kept(feed):

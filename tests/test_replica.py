@@ -102,7 +102,7 @@ def test_restored_characters_sit_in_their_own_elements(server):
     assert "我<span>镇</span>党委" in page and "本年增/<span>减</span>" in page
     assert "本年新<br>制作数量" in page and 'rowspan="20"' in page and 'colspan="7"' in page
     assert "行政处罚\t5\t0\t0" in henghe["must_contain"]
-    shexi = next(e for e in REPORTS if e["site"] == "jianchuan" and e["agency"] == "社溪镇政府")
+    shexi = next(e for e in REPORTS if e["site"] == "jianchuan" and e["agency"] == "社溪镇人民政府")
     assert "社溪镇政府2019年度信息公开年度<br>报  告" in fetch(server.url("jianchuan", shexi["paths"][0]))[2].decode()
 
 

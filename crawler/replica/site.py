@@ -52,10 +52,9 @@ class Site:
         self.truth.append({
             "site": self.name, "kind": "report", "paths": list(paths), "title": report.title,
             "agency": report.agency, "year": report.year, "published": f"{report.published:%Y-%m-%d}",
-            "must_contain": must_contain(report), "must_not_contain": [],
+            "must_contain": [s for s in must_contain(report) if not _is_source_line(s)], "must_not_contain": [],
             "repost_of": list(repost_of) if repost_of else None, "_report": report,
-            # the text a faithful extraction gives (title line, paragraphs, tab-joined table rows)
-            "text": "\n".join([report.title, *text_lines(report)]),
+            "text": faithful_text(report),
         })
 
     def add_lookalike(self, report: Report, path: str, in_report_column: bool = True) -> None:
@@ -65,6 +64,22 @@ class Site:
 
     def add_trap(self, kind: str, path: str, **extra) -> None:
         self.truth.append({"site": self.name, "kind": kind, "path": path, **extra})
+
+
+def _is_source_line(line: str) -> bool:
+    # a repost's "来源：…" line is byline chrome, like the 来源 of every article's byline
+    return line.startswith(("来源：", "来源:"))
+
+
+def faithful_text(report: Report) -> str:
+    """The text a faithful extraction gives: the title line once, paragraphs, tab-joined table rows."""
+    lines = [line for line in text_lines(report) if not _is_source_line(line)]
+    squash = "".join(report.title.split())
+    for n in (1, 2):   # a body that opens with the title (maybe split over two lines) does not repeat it
+        if "".join("".join(lines[:n]).split()) == squash:
+            lines = lines[n:]
+            break
+    return "\n".join([report.title, *lines])
 
 
 def assign_docids(reports: list[Report], rng: random.Random, base: int) -> None:
