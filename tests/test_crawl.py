@@ -253,3 +253,33 @@ def test_scrapy_crawl_reports_runs_the_same_crawl(replica, tmp_path):
     fed = read_feed(store_dir / "feed")
     want = [e for e in ORIGINALS if e["site"] == site]
     assert sorted(r["title"] for r in fed) == sorted(e["title"] for e in want)
+
+
+def test_pagination_trap_stops_at_the_first_page_without_new_reports(crawled, replica):
+    trap = next(t for t in TRAPS if t["kind"] == "pagination_trap")
+    trap_prefix = _url(replica, trap["site"], trap["path"]).split("?")[0]
+    stale = [line for line in crawled.stderr.splitlines() if "brought no new report links" in line]
+    assert any(trap_prefix in line for line in stale), stale
+
+
+def test_a_column_url_works_as_start_and_max_pages_caps_the_walk(replica, tmp_path):
+    site = "panshi"
+    column = replica.url(site, "/zwgk/zfxxgknb/index.html")
+    want = {e["title"] for e in ORIGINALS if e["site"] == site}
+    full = tmp_path / "full"
+    assert run_nianbao("crawl", column, "--store", str(full), *FAST).returncode == 0
+    assert {r["title"] for r in read_feed(full / "feed")} == want
+    capped = tmp_path / "capped"
+    assert run_nianbao("crawl", column, "--store", str(capped), "--max-pages", "1", *FAST).returncode == 0
+    got = {r["title"] for r in read_feed(capped / "feed")}
+    assert got and got < want          # only what the first listing page links
+
+
+def test_defaults_are_polite():
+    import settings.default as defaults
+
+    assert defaults.ROBOTSTXT_OBEY is True
+    assert defaults.DOWNLOAD_DELAY >= 1 and defaults.CONCURRENT_REQUESTS_PER_DOMAIN <= 2
+    assert defaults.AUTOTHROTTLE_ENABLED is True
+    assert "{contact_url}" in defaults.NIANBAO_USER_AGENT and defaults.NIANBAO_CONTACT_URL.startswith("https://")
+    assert defaults.DOWNLOAD_MAXSIZE == 20 * 1024 * 1024 and defaults.RETRY_TIMES >= 1
