@@ -14,7 +14,7 @@ def store_from_crawler(crawler) -> LocalStore:
         location = crawler.settings.get("NIANBAO_STORE")
         if not location:
             raise NotConfigured("NIANBAO_STORE is empty: nianbao needs a store directory")
-        store = open_store(location)
+        store = open_store(location, fsync=crawler.settings.getbool("NIANBAO_FSYNC"))
         crawler.nianbao_store = store
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
     return store
