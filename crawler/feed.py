@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import jsonschema
+from itemadapter import ItemAdapter
 
 __all__ = ["FeedWriter", "FeedError", "feed_schema", "validate_record", "read_feed", "build_record"]
 
@@ -72,22 +73,23 @@ def read_feed(feed_dir: str | os.PathLike) -> list[dict]:
 
 def build_record(item, urls: list[str]) -> dict:
     """The feed line of a report item (crawler.items.FetchedPage after the pipelines ran)."""
+    a = ItemAdapter(item)
     return {
         "schema_version": SCHEMA_VERSION,
-        "id": item.report_id,
-        "url": item.url,
+        "id": a["report_id"],
+        "url": a["url"],
         "urls": list(urls),
-        "title": item.title,
-        "agency": item.agency,
-        "year": item.year,
-        "published": item.published,
-        "text": item.text,
-        "raw": {"sha256": item.sha256, "length": len(item.body), "content_type": item.content_type,
-                "encoding": item.encoding},
+        "title": a["title"],
+        "agency": a["agency"],
+        "year": a["year"],
+        "published": a["published"],
+        "text": a["text"],
+        "raw": {"sha256": a["sha256"], "length": len(a["body"]), "content_type": a["content_type"],
+                "encoding": a["encoding"]},
         "attachments": [],
-        "fetched_at": item.fetched_at,
-        "site": item.site,
-        "site_name": item.site_name,
-        "classification": {"is_report": bool(item.is_report), "kind": item.kind, "reasons": list(item.reasons),
-                           "forced": bool(item.force and not item.is_report)},
+        "fetched_at": a["fetched_at"],
+        "site": a["site"],
+        "site_name": a["site_name"],
+        "classification": {"is_report": bool(a["is_report"]), "kind": a["kind"], "reasons": list(a["reasons"]),
+                           "forced": bool(a["force"] and not a["is_report"])},
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itemadapter import ItemAdapter
+
 from crawler.items import FetchedPage
 from crawler.storage import FetchRecord
 from pipelines.store import store_from_crawler
@@ -24,11 +26,13 @@ class ArchivePipeline:
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
-        item.sha256 = self.store.put_raw(item.body)
-        item.content_type = _header(item.headers, "Content-Type")
+        adapter = ItemAdapter(item)
+        adapter["sha256"] = self.store.put_raw(adapter["body"])
+        adapter["content_type"] = _header(adapter["headers"], "Content-Type")
         self.store.record_fetch(FetchRecord(
-            url=item.url, final_url=item.final_url, method=item.method, status=item.status,
-            request_headers=item.request_headers, response_headers=item.headers, fetched_at=item.fetched_at,
-            sha256=item.sha256, length=len(item.body), content_type=item.content_type, site=item.site))
+            url=adapter["url"], final_url=adapter["final_url"], method=adapter["method"],
+            status=adapter["status"], request_headers=adapter["request_headers"],
+            response_headers=adapter["headers"], fetched_at=adapter["fetched_at"], sha256=adapter["sha256"],
+            length=len(adapter["body"]), content_type=adapter["content_type"], site=adapter["site"]))
         self.stats.inc_value("nianbao/archive/pages")
         return item

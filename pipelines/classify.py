@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.classify import classify
@@ -21,15 +22,19 @@ class ClassifyPipeline:
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
-        decision = classify(item.document.page, item.document.meta)
-        item.is_report, item.kind, item.reasons = decision.is_report, decision.kind, list(decision.reasons)
-        self.store.record_decision(item.url, item.sha256, decision.is_report, decision.kind, item.reasons,
-                                   item.title, forced=item.force and not decision.is_report)
+        adapter = ItemAdapter(item)
+        decision = classify(adapter["document"].page, adapter["document"].meta)
+        adapter["is_report"] = decision.is_report
+        adapter["kind"] = decision.kind
+        adapter["reasons"] = list(decision.reasons)
+        self.store.record_decision(adapter["url"], adapter["sha256"], decision.is_report, decision.kind,
+                                   adapter["reasons"], adapter["title"],
+                                   forced=adapter["force"] and not decision.is_report)
         if decision.is_report:
             self.stats.inc_value("nianbao/classify/report")
             return item
         self.stats.inc_value(f"nianbao/classify/rejected/{decision.kind}")
-        if item.force:
+        if adapter["force"]:
             self.stats.inc_value("nianbao/classify/forced")
             return item
-        raise DropItem(f"not a report: {item.url} ({item.title}): {'; '.join(decision.reasons)}")
+        raise DropItem(f"not a report: {adapter['url']} ({adapter['title']}): {'; '.join(decision.reasons)}")

@@ -3,6 +3,7 @@ recording the new URL against the known report."""
 
 from __future__ import annotations
 
+from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.dedupe import content_id, find_duplicate, signature
@@ -24,13 +25,15 @@ class DedupePipeline:
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
-        item.report_id = content_id(item.text)
-        item.signature = signature(item.text)
-        dup = find_duplicate(self.store, item.report_id, item.signature, item.year, item.agency, self.threshold)
+        adapter = ItemAdapter(item)
+        adapter["report_id"] = content_id(adapter["text"])
+        adapter["signature"] = signature(adapter["text"])
+        dup = find_duplicate(self.store, adapter["report_id"], adapter["signature"], adapter["year"],
+                             adapter["agency"], self.threshold)
         if dup is None:
             return item
         relation, known_id, sim = dup
-        self.store.add_report_url(known_id, item.url, item.sha256, relation)
+        self.store.add_report_url(known_id, adapter["url"], adapter["sha256"], relation)
         self.stats.inc_value(f"nianbao/dedupe/{relation}")
-        raise DropItem(f"duplicate: {item.url} is {relation.replace('_', ' ')} of report {known_id[:12]}"
+        raise DropItem(f"duplicate: {adapter['url']} is {relation.replace('_', ' ')} of report {known_id[:12]}"
                        f" (similarity {sim:.2f})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.document import DecodeError, UnsupportedContent, read_document
@@ -21,20 +22,21 @@ class ExtractPipeline:
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
+        adapter = ItemAdapter(item)
         try:
-            doc = read_document(item.body, item.content_type, item.final_url)
+            doc = read_document(adapter["body"], adapter["content_type"], adapter["final_url"])
         except (DecodeError, UnsupportedContent) as exc:
             stage = "decode" if isinstance(exc, DecodeError) else "extract"
-            self.store.record_failure(item.url, stage, str(exc), item.site)
+            self.store.record_failure(adapter["url"], stage, str(exc), adapter["site"])
             self.stats.inc_value(f"nianbao/failure/{stage}")
-            raise DropItem(f"failed {item.url} [{stage}]: {exc} (raw archived as {item.sha256})",
+            raise DropItem(f"failed {adapter['url']} [{stage}]: {exc} (raw archived as {adapter['sha256']})",
                            log_level="WARNING")
-        item.document = doc
-        item.encoding = doc.encoding
-        item.text = doc.page.text
-        item.title = doc.meta.title or doc.page.title
-        item.agency = doc.meta.agency
-        item.year = doc.meta.year
-        item.published = doc.meta.published
-        item.site_name = doc.meta.site_name
+        adapter["document"] = doc
+        adapter["encoding"] = doc.encoding
+        adapter["text"] = doc.page.text
+        adapter["title"] = doc.meta.title or doc.page.title
+        adapter["agency"] = doc.meta.agency
+        adapter["year"] = doc.meta.year
+        adapter["published"] = doc.meta.published
+        adapter["site_name"] = doc.meta.site_name
         return item

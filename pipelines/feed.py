@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
@@ -29,19 +30,20 @@ class FeedPipeline:
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
-        record = build_record(item, urls=[item.url])
+        adapter = ItemAdapter(item)
+        record = build_record(item, urls=[adapter["url"]])
         try:
             validate_record(record)
         except FeedError as exc:
-            self.store.record_failure(item.url, "feed", str(exc), item.site)
+            self.store.record_failure(adapter["url"], "feed", str(exc), adapter["site"])
             self.stats.inc_value("nianbao/failure/feed")
-            raise DropItem(f"failed {item.url} [feed]: {exc}", log_level="WARNING")
-        if not self.store.claim_report(item.report_id, item.url, item.sha256, title=item.title,
-                                       agency=item.agency, year=item.year, published=item.published,
-                                       site=item.site, signature=item.signature):
+            raise DropItem(f"failed {adapter['url']} [feed]: {exc}", log_level="WARNING")
+        if not self.store.claim_report(adapter["report_id"], adapter["url"], adapter["sha256"], title=adapter["title"],
+                                       agency=adapter["agency"], year=adapter["year"], published=adapter["published"],
+                                       site=adapter["site"], signature=adapter["signature"]):
             self.stats.inc_value("nianbao/dedupe/same_content")
-            raise DropItem(f"duplicate: {item.url} is same content of report {item.report_id[:12]}")
+            raise DropItem(f"duplicate: {adapter['url']} is same content of report {adapter['report_id'][:12]}")
         self.writer.append(record)
-        self.store.mark_fed(item.report_id)
+        self.store.mark_fed(adapter["report_id"])
         self.stats.inc_value("nianbao/feed/reports")
         return item

@@ -101,8 +101,9 @@ class ReportsSpider(scrapy.Spider):
         role = response.meta["nianbao_role"]
         hop = response.meta["nianbao_hop"]
         if not isinstance(response, TextResponse):
+            content_type = response.headers.get("Content-Type", b"?").decode("latin-1")
             yield FetchFailure(url=response.url, stage="fetch", site=site,
-                               reason=f"listing is not text ({response.headers.get('Content-Type', b'?').decode('latin-1')})")
+                               reason=f"listing is not text ({content_type})")
             return
         try:
             decoded = decode_html(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
