@@ -30,7 +30,8 @@ def print_summary(store_dir: str, sites: dict[str, str], out=sys.stdout) -> None
     rejected = [d for d in store.decisions() if not d["is_report"]]
     print(f"\n== {len(rejected)} look-alikes rejected", file=out)
     for d in rejected:
-        print(f"   [{d['kind']}] {d['title']}: {d['reasons'][0] if d['reasons'] else ''}", file=out)
+        why = next((r for r in d["reasons"] if r.startswith("rejected")), d["reasons"][-1] if d["reasons"] else "")
+        print(f"   [{d['kind']}] {d['title']}: {why}", file=out)
     failures = store.failures()
     print(f"\n== {len(failures)} failures recorded", file=out)
     for reason, n in Counter(f"{f['stage']}: {f['reason']}" for f in failures).most_common():
