@@ -6,7 +6,7 @@ from itemadapter import ItemAdapter
 
 from crawler.items import FetchedPage
 from crawler.storage import FetchRecord
-from pipelines.store import store_from_crawler
+from pipelines.store import StorePipeline
 
 
 def _header(headers, name):
@@ -14,15 +14,7 @@ def _header(headers, name):
     return next((v for k, v in headers if k.lower() == name), None)
 
 
-class ArchivePipeline:
-    def __init__(self, store, stats):
-        self.store = store
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(store_from_crawler(crawler), crawler.stats)
-
+class ArchivePipeline(StorePipeline):
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item

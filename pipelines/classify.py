@@ -7,18 +7,10 @@ from scrapy.exceptions import DropItem
 
 from crawler.classify import classify
 from crawler.items import FetchedPage
-from pipelines.store import store_from_crawler
+from pipelines.store import StorePipeline
 
 
-class ClassifyPipeline:
-    def __init__(self, store, stats):
-        self.store = store
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(store_from_crawler(crawler), crawler.stats)
-
+class ClassifyPipeline(StorePipeline):
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item

@@ -5,18 +5,10 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 
 from crawler.items import FetchFailure
-from pipelines.store import store_from_crawler
+from pipelines.store import StorePipeline
 
 
-class RecordFailurePipeline:
-    def __init__(self, store, stats):
-        self.store = store
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(store_from_crawler(crawler), crawler.stats)
-
+class RecordFailurePipeline(StorePipeline):
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchFailure):
             return item

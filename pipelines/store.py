@@ -18,3 +18,15 @@ def store_from_crawler(crawler) -> LocalStore:
         crawler.nianbao_store = store
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
     return store
+
+
+class StorePipeline:
+    """Base of the pipelines that write to the crawl's store and count in its stats."""
+
+    def __init__(self, store: LocalStore, stats):
+        self.store = store
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(store_from_crawler(crawler), crawler.stats)
