@@ -1,4 +1,4 @@
-"""Word lists, selectors and thresholds shared by encoding, extract, metadata and classify."""
+"""Word lists, selectors, patterns and thresholds of Chinese government portals and their reports: decoding, extraction, metadata, classification and listing analysis read them from here."""
 
 from __future__ import annotations
 
@@ -293,3 +293,119 @@ MIN_NOTICE_MARKERS = 2
 PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])[xX×ｘＸ]{1,4}(?=[年月日县市镇乡区村条件个次人%小])|(?<![A-Za-z])[xX]{2,}(?![A-Za-z])")
 MAX_PLACEHOLDERS = 2
 CONTENT_FARM_RE = re.compile(r"快捷搜索|范文|论文\s*合同|您可能还会对下面的文章感兴趣|免费下载|下载本文|本文由.{0,10}网友")
+
+
+# ---------------------------------------------------------------------------------------------
+# Listing analysis (crawler.listing): columns, hubs, article and pager shapes
+# ---------------------------------------------------------------------------------------------
+
+# --- -----------------------------------------------------------------------------------
+# Column names, from reports.md §8 (政府信息公开年报, 公开年报, 政府信息公开(工作)年度报告, 年度报告,
+# 信息公开年报, 年报) and GovOpen-AutoAudit's nav synonyms: optional 政府/政务 + 信息 + 公开 + 工作,
+# then 年度报告 or 年报, optionally 专栏/栏目. Matched against the whole normalised text, so a report
+# title (which carries a year and an agency) never matches.
+COLUMN_NAME_RE = re.compile(r"^(?:政府|政务)?(?:信息)?(?:公开)?(?:工作)?(?:年度报告|年报)(?:专栏|栏目|专题)?$")
+# Per-year sub-columns: "2019年", "2019年度", "2019", "2019年度报告" (a directory URL decides).
+SUBCOLUMN_RE = re.compile(r"^(?:19|20)\d{2}(?:年度?)?(?:报告|年报|年度报告)?$")
+# Anything that names an annual report somewhere in its text or title.
+LINK_NAMES_REPORT_RE = re.compile(r"年度报告|年报")
+YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+# Look-alike columns whose names end in 年报 (reports.md §9: 企业年报, 统计年报, 决算...): never a column.
+NOT_COLUMN_WORDS = ("企业", "公司", "统计", "决算", "预算", "财务", "工商", "法治")
+# Disclosure hubs one hop from the column (reports.md §8: "under 政府信息公开 beside 公开指南、公开制度、
+# 法定主动公开内容"). Whole-text match, so 政府信息公开指南 (an article) is not a hub.
+HUB_NAME_RE = re.compile(
+    r"^(?:政府|政务|部门|机关|基层|法定)?(?:政府)?(?:信息|政务)?(?:主动)?公开(?:政府)?(?:信息)?(?:工作)?"
+    r"(?:目录|专栏|平台|网|内容|栏目|专区|专题)?$")
+HUB_EXCLUDE_WORDS = ("指南", "制度", "申请", "规定", "意见", "信箱")
+HUB_SLUG_MAX_TEXT = 8   # a hub found by URL slug alone must have nav-sized text ("政务公开", "更多")
+
+# URL path segments of report columns (reports.md §8: zfxxgknb dominant; xxgknb, gknb, ndbg;
+# per-year nb_2022n/, gknb2017/). Bare `nb` is left out: it is also 宁波's slug.
+REPORT_SLUG_RE = re.compile(r"^(?:zfxxgknb|xxgknb|zwgknb|gknb|ndbg|gkndbg|xxgkndbg|nb_?\d{4}n?)(?:_?\d{4}n?)?$", re.I)
+# Year sub-column slugs (2019n, 2019nb, 2019), only meaningful below a report column.
+YEAR_SLUG_RE = re.compile(r"^(?:19|20)\d{2}(?:n|nb|nd)?$", re.I)
+# Hub slugs, honoured only as the last path segment (…/xxgk/), not for every page below a hub.
+HUB_SLUGS = frozenset({"zfxxgk", "xxgk", "zwgk", "gkml", "zfxxgkzl", "xxgkml", "zfxxgkml", "zwgkzl"})
+
+# Article URL shapes of the CMS families in portals.md §1-3 (TRS t20200903_2748784.html, Hanweb
+# art_33718_11828204.html and art_<32hex>.html, UCAP content_NNN.htm, gkmlpt post_N.html, VSB
+# info/<col>/<id>.htm, Anhui public/<organ>/<id>.html) plus generic detail scripts with an id.
+ARTICLE_PATH_RE = re.compile(
+    r"(?:/t\d{8}_\d+(?:_\d+)?\.s?html?$"
+    r"|/art_\d+_\d+\.s?html?$|/art_[0-9a-f]{32}\.s?html?$"
+    r"|/content_\d+\.s?html?$|/post_\d+\.s?html?$"
+    r"|/info/\d+/\d+\.s?html?$|/public/\d+/\d+\.s?html?$"
+    r"|/\d{5,}\.s?html?$|/[0-9a-f]{32}\.s?html?$)", re.I)
+ARTICLE_SCRIPT_RE = re.compile(
+    r"(?:content|detail|article|show|view|info|news|doc)\w*\.(?:jsp|asp|aspx|php|do|action|html?)$", re.I)
+ARTICLE_QUERY_KEYS = frozenset({"id", "docid", "articleid", "infoid", "contentid", "itemid", "newsid", "guid",
+                                "infoguid", "artid", "aid", "nid", "wbnewsid", "fileid"})
+# Attachments listed directly in a column (reports.md §8: HTML, PDF, DOC/DOCX, WPS, RTF, XLS; OFD is
+# the national e-document format some portals use).
+ATTACHMENT_EXT_RE = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|rtf|ofd)$", re.I)
+# Directory-like leaves: index/list/default pages and Hanweb column pages.
+DIRECTORY_LEAF_RE = re.compile(r"^(?:index|list|default|main|more|col\w*|node\w*)(?:[_-]\d+)?\.\w+$", re.I)
+
+# Pager vocabulary (portals.md §4 "Generic pager signals"). STRONG words only ever name a pager;
+# WEAK ones (首页 is also the site's home link, > is a bullet) count only inside a pager.
+PAGER_STRONG_WORDS = frozenset({"上一页", "下一页", "上页", "下页", "前一页", "后一页", "前页", "后页",
+                                "尾页", "末页", "最后一页", "最末页", "第一页"})
+PAGER_WEAK_WORDS = frozenset({"首页", ">", ">>", "<", "<<", "›", "»", "‹", "«", "＞", "＞＞", "＜", "＜＜",
+                              "next", "prev", "previous", "first", "last", "下一页>", "<上一页", "..."})
+PAGER_NUMBER_RE = re.compile(r"^\d{1,4}$")
+PAGER_CONTAINER_RE = re.compile(r"page|pagination|paging|fenye|turn|pgbar|^fy|[_-]fy|^pg|[_-]pg", re.I)
+PAGE_QUERY_KEYS = frozenset({"page", "pageindex", "pageno", "pagenum", "currpage", "curpage", "cur_page",
+                             "pn", "p", "page_no", "pagenumber", "currentpage", "startpage"})
+TOTAL_PAGES_TEXT_RE = re.compile(r"共\s*(\d{1,4})\s*页")
+# A runaway 尾页 (page=99999) must not produce an unbounded list; the crawler caps pages per site anyway.
+MAX_INFERRED_PAGES = 2000
+PAGER_SEARCH_LEVELS = 4  # how far up an anchor a pager container (div.page, td.fy) may sit
+MAX_SCRIPT_CHARS = 200_000  # pager scripts are short; a bundled library inlined in the page is not read
+# Hanweb jpage defaults when the init omits them: perPage 15 and groupSize 3 are the values
+# portals.md §2.2 reports most (windows of 45); the proxy path is the current one.
+JPAGE_DEFAULT_PER_PAGE = 15
+JPAGE_DEFAULT_GROUP_SIZE = 3
+JPAGE_DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
+PAGER_MAX_SIBLINGS = 40  # an unclassed pager is a handful of links; a parent with more children is a page region
+
+# Page chrome (nav bars, headers, footers, breadcrumbs, 友情链接) by id/class; list entries are not
+# taken from there. Substrings for distinctive words, whole tokens for short ambiguous ones.
+CHROME_SUBSTRINGS = ("nav", "menu", "footer", "crumb", "position", "location", "copyright", "friend",
+                     "yqlj", "banner", "sitemap", "toolbar", "daohang", "weizhi")
+CHROME_TOKENS = frozenset({"top", "header", "head", "foot", "bottom", "dh", "links", "share", "search"})
+CHROME_TAGS = frozenset({"header", "nav", "footer"})
+# Breadcrumb containers and their lead-in texts (当前位置：首页 > 政府信息公开 > 政府信息公开年报).
+CRUMB_CLASS_RE = re.compile(r"crumb|position|location|dqwz|weizhi|curpos|navpath|nav_path|lmdh|dangqian|\bwz\b", re.I)
+CRUMB_LEADS = ("当前位置", "您的位置", "您现在的位置", "所在位置", "当前所在位置")
+CRUMB_SEPARATORS_RE = re.compile(r"\s*(?:>|＞|»|›|→|/|\\|&gt;)\s*")
+LISTING_TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||－|—|–|-{1,2}|·|:|：|\s{2,})\s*")
+CURRENT_NAV_TOKENS = frozenset({"on", "cur", "curr", "current", "active", "selected", "select", "now"})
+LABEL_MAX_LEN = 24       # breadcrumb/heading pieces longer than this are sentences, not column names
+
+# Frames that are never a list: Hanweb visit.jsp/articlehits.jsp counters, EmpireCMS ViewClick,
+# 开普云 jiucuo, search boxes, weather/media widgets, and non-HTML files.
+FRAME_SKIP_RE = re.compile(r"visit|count|hits|click|jiucuo|search|weather|tianqi|player"
+                           r"|\.(?:jpe?g|png|gif|swf|js|css|pdf|mp4)(?:$|\?)", re.I)
+ROW_TAGS = frozenset({"li", "tr", "dd", "dt"})
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5")
+HEADING_CLASS_RE = re.compile(r"tit|title|lmmc|lm_name|column|\bhd\b|\bbt\b", re.I)
+LIST_HEADING_LEVELS = 3
+DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+DATE_CELL_MAX_LEN = 24   # a sibling holding only a date ("[2019-03-28]", "2024年01月30日"), not a paragraph
+MORE_WORDS = frozenset({"更多", "more", "查看更多", "详细", "进入"})   # box links that name nothing
+TRUNCATION_MARKS = ("...", "…", "。。。", "..")
+NON_PAGE_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "vbscript:")
+EDGE_PUNCT = "·•●■□◆◇▪▶►>》»›→＞【】[]「」『』:：-—_ \u3000\xa0"
+# A group of rows without dates or article URLs is a list only if most titles are at least this
+# long: nav bars are short directory names (政务公开), while nearly every 公文 title runs past 10 chars.
+LIST_MIN_TITLE_LEN = 10
+# Main-list score per row group: rows + weighted dated rows, article URLs, long titles. A date is the
+# surest sign of a list entry (nav bars and sidebars of topics have none), an article URL the next;
+# weights set by hand on the fixtures so a 2-row dated column beats a 5-row undated sidebar.
+LIST_DATE_WEIGHT = 2.0
+LIST_ARTICLE_WEIGHT = 1.0
+LIST_TITLE_WEIGHT = 0.5
+
+
+# --- parsing ----------------------------------------------------------------------------------------
