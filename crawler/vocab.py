@@ -1,4 +1,7 @@
-"""Word lists, selectors, patterns and thresholds of Chinese government portals and their reports: decoding, extraction, metadata, classification and listing analysis read them from here."""
+"""Word lists, selectors, patterns and thresholds of government portals and their reports.
+
+Decoding, extraction, metadata, classification and listing analysis all read them from here.
+"""
 
 from __future__ import annotations
 
