@@ -8,7 +8,7 @@ Public API (import from the submodules named):
   crawler.metadata.extract_metadata(page, url) -> Metadata     agency, year reported on, published
   crawler.classify.classify(page, meta) -> Decision            report or look-alike, with reasons
   crawler.document.read_document(body, content_type, url) -> Document
-  crawler.dedupe.content_id(text), signature(text), find_duplicate(...)
+  crawler.dedupe.content_id(text), signature(text), find_near_duplicate(...)
   crawler.storage.open_store(location) -> LocalStore
   crawler.feed.FeedWriter, read_feed, validate_record
 """

@@ -23,7 +23,7 @@ import zlib
 import numpy as np
 from datasketch import MinHash
 
-__all__ = ["normalise", "content_id", "signature", "similarity", "find_duplicate", "agencies_compatible",
+__all__ = ["normalise", "content_id", "signature", "similarity", "find_near_duplicate", "agencies_compatible",
            "NEAR_DUPLICATE_THRESHOLD"]
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -89,20 +89,15 @@ def agencies_compatible(a: str | None, b: str | None) -> bool:
     return a == b or a.startswith(b) or b.startswith(a)
 
 
-def find_duplicate(store, report_id: str, sig: bytes, year: int | None, agency: str | None,
-                   threshold: float = NEAR_DUPLICATE_THRESHOLD) -> tuple[str, str, float] | None:
-    """(relation, known report id, similarity) when the text is already known, else None.
-
-    relation is "same_content" for an identical normalised text, "near_duplicate" for a same-year,
-    compatible-agency text whose signature similarity reaches `threshold`.
-    """
-    if store.has_report(report_id):
-        return ("same_content", report_id, 1.0)
+def find_near_duplicate(store, sig: bytes, year: int | None, agency: str | None,
+                        threshold: float = NEAR_DUPLICATE_THRESHOLD) -> tuple[str, float] | None:
+    """(known report id, similarity) of the closest same-year, compatible-agency report whose
+    signature similarity reaches `threshold`, else None. (Identical texts are found by id first.)"""
     best = None
     for known_id, known_agency, known_sig in store.near_candidates(year):
         if not agencies_compatible(agency, known_agency):
             continue
         sim = similarity(sig, known_sig)
-        if sim >= threshold and (best is None or sim > best[2]):
-            best = ("near_duplicate", known_id, sim)
+        if sim >= threshold and (best is None or sim > best[1]):
+            best = (known_id, sim)
     return best

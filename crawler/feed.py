@@ -47,8 +47,10 @@ class FeedWriter:
         self.path = Path(feed_dir) / f"{run_id}.jsonl"
         self._fh = None
 
-    def append(self, record: dict) -> None:
-        validate_record(record)
+    def append(self, record: dict, *, validated: bool = False) -> None:
+        """Write one line; `validated=True` when the caller has just run validate_record on it."""
+        if not validated:
+            validate_record(record)
         line = json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n"
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.dedupe import content_id, find_duplicate, signature
+from crawler.dedupe import content_id, find_near_duplicate, signature
 from crawler.items import FetchedPage
 from pipelines.store import store_from_crawler
 
@@ -27,12 +27,16 @@ class DedupePipeline:
             return item
         adapter = ItemAdapter(item)
         adapter["report_id"] = content_id(adapter["text"])
-        adapter["signature"] = signature(adapter["text"])
-        dup = find_duplicate(self.store, adapter["report_id"], adapter["signature"], adapter["year"],
-                             adapter["agency"], self.threshold)
-        if dup is None:
-            return item
-        relation, known_id, sim = dup
+        if self.store.has_report(adapter["report_id"]):
+            relation, known_id, sim = "same_content", adapter["report_id"], 1.0
+        else:
+            # the MinHash is only worth its cost for a text not seen before
+            adapter["signature"] = signature(adapter["text"])
+            near = find_near_duplicate(self.store, adapter["signature"], adapter["year"], adapter["agency"],
+                                       self.threshold)
+            if near is None:
+                return item
+            relation, (known_id, sim) = "near_duplicate", near
         self.store.add_report_url(known_id, adapter["url"], adapter["sha256"], relation)
         self.stats.inc_value(f"nianbao/dedupe/{relation}")
         raise DropItem(f"duplicate: {adapter['url']} is {relation.replace('_', ' ')} of report {known_id[:12]}"

@@ -38,12 +38,14 @@ class FeedPipeline:
             self.store.record_failure(adapter["url"], "feed", str(exc), adapter["site"])
             self.stats.inc_value("nianbao/failure/feed")
             raise DropItem(f"failed {adapter['url']} [feed]: {exc}", log_level="WARNING")
-        if not self.store.claim_report(adapter["report_id"], adapter["url"], adapter["sha256"], title=adapter["title"],
-                                       agency=adapter["agency"], year=adapter["year"], published=adapter["published"],
-                                       site=adapter["site"], signature=adapter["signature"]):
+        # validated before the claim, so that a broken record never takes the report's id
+        if not self.store.claim_report(adapter["report_id"], adapter["url"], adapter["sha256"],
+                                       title=adapter["title"], agency=adapter["agency"], year=adapter["year"],
+                                       published=adapter["published"], site=adapter["site"],
+                                       signature=adapter["signature"]):
             self.stats.inc_value("nianbao/dedupe/same_content")
             raise DropItem(f"duplicate: {adapter['url']} is same content of report {adapter['report_id'][:12]}")
-        self.writer.append(record)
+        self.writer.append(record, validated=True)
         self.store.mark_fed(adapter["report_id"])
         self.stats.inc_value("nianbao/feed/reports")
         return item
