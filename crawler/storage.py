@@ -2,7 +2,7 @@
 
 Layout under the store directory:
   raw/sha256/ab/cd/<sha256>   exact bytes as served, written atomically, never keyed by URL
-  nianbao.sqlite              fetches, decisions, reports, report URLs, failures (WAL mode)
+  nianbao.sqlite              fetches, decisions, reports, report URLs, failures, host needs (WAL mode)
   feed/*.jsonl                the feed (see crawler.feed)
 
 `open_store(location)` picks the backend from the location; only local directories exist for now
@@ -66,6 +66,8 @@ CREATE INDEX IF NOT EXISTS reports_year ON reports(year);
 CREATE TABLE IF NOT EXISTS report_urls (
     report_id TEXT NOT NULL, url TEXT NOT NULL, raw_sha256 TEXT, relation TEXT NOT NULL, seen_at TEXT NOT NULL,
     PRIMARY KEY (report_id, url));
+CREATE TABLE IF NOT EXISTS hosts (
+    host TEXT NOT NULL, need TEXT NOT NULL, detail TEXT, noted_at TEXT NOT NULL, PRIMARY KEY (host, need));
 CREATE TABLE IF NOT EXISTS failures (
     id INTEGER PRIMARY KEY, url TEXT NOT NULL, stage TEXT NOT NULL, reason TEXT NOT NULL, site TEXT,
     failed_at TEXT NOT NULL);
@@ -151,6 +153,19 @@ class LocalStore:
     def record_failure(self, url: str, stage: str, reason: str, site: str | None = None) -> None:
         self._exec("INSERT INTO failures (url, stage, reason, site, failed_at) VALUES (?,?,?,?,?)",
                    (url, stage, reason, site, utcnow()))
+
+    def note_host(self, host: str, need: str, detail: str = "") -> None:
+        """Remember what a host needed to be crawled (legacy_tls, http_fallback, challenge:<kind>, browser...)."""
+        self._exec("INSERT INTO hosts (host, need, detail, noted_at) VALUES (?,?,?,?)"
+                   " ON CONFLICT(host, need) DO UPDATE SET detail=excluded.detail, noted_at=excluded.noted_at",
+                   (host, need, detail, utcnow()))
+
+    def host_needs(self, host: str | None = None) -> list[dict]:
+        sql = "SELECT host, need, detail, noted_at FROM hosts"
+        cur = self._exec(sql + (" WHERE host=? ORDER BY need" if host else " ORDER BY host, need"),
+                         (host,) if host else ())
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
 
     def claim_report(self, report_id: str, url: str, raw_sha256: str, *, title, agency, year, published,
                      site, signature: bytes | None) -> bool:

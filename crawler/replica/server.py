@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,8 +41,39 @@ def redirect(location: str, status: int = 302) -> Reply:
     return Reply(status, b"", "text/html", [("Location", location)])
 
 
+@dataclass
+class Request:
+    """The request being answered, for pages that look past the path (POST forms, cookies, User-Agent)."""
+
+    method: str = "GET"
+    path: str = "/"
+    query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)    # lower-cased names
+    body: bytes = b""
+    client: str = ""
+
+    def header(self, name: str, default: str = "") -> str:
+        return self.headers.get(name.lower(), default)
+
+    def form(self) -> dict[str, str]:
+        """POST body fields (application/x-www-form-urlencoded), last value wins."""
+        return dict(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
+
+    def args(self) -> dict[str, str]:
+        return dict(parse_qsl(self.query, keep_blank_values=True))
+
+    def cookies(self) -> dict[str, str]:
+        out = {}
+        for part in self.header("cookie").split(";"):
+            name, sep, value = part.strip().partition("=")
+            if sep:
+                out[name] = value
+        return out
+
+
 class Context:
-    """What a page needs at request time: every site's base URL, the view counter, the stop signal."""
+    """What a page needs at request time: every site's base URL, the view counter, the stop signal, and
+    the request being answered (``ctx.request``, per serving thread)."""
 
     def __init__(self, bases: dict[str, str]):
         self.bases = bases
@@ -50,6 +81,15 @@ class Context:
         self._hits = itertools.count(1)
         self._lock = threading.Lock()
         self._seen: dict[str, int] = {}
+        self._local = threading.local()
+
+    @property
+    def request(self) -> Request:
+        return getattr(self._local, "request", None) or Request()
+
+    @request.setter
+    def request(self, value: Request) -> None:
+        self._local.request = value
 
     def url(self, site: str, path: str = "/") -> str:
         return urljoin(self.bases[site], path)
@@ -82,10 +122,17 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self._answer(send_body=True)
 
+    def do_POST(self):
+        self._answer(send_body=True)
+
     def _answer(self, send_body: bool) -> None:
         site = self.server.site
         ctx: Context = self.server.ctx
         parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(min(length, 1 << 20)) if length > 0 else b""
+        ctx.request = Request(self.command, parts.path or "/", parts.query,
+                              {k.lower(): v for k, v in self.headers.items()}, body, self.client_address[0])
         try:
             reply = site.respond(ctx, parts.path or "/", parts.query)
         except Exception as exc:  # a bug in a page must show, not hang the client
