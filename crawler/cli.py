@@ -21,6 +21,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         nav.add_argument("--delay", type=float, metavar="SECONDS",
                          help="delay between requests to one host (default 2; 0 also turns AutoThrottle off)")
         nav.add_argument("--max-pages", type=int, metavar="N", help="listing pages per site at most (default 200)")
+        nav.add_argument("--browser", choices=("never", "auto", "always"), default=None,
+                         help="Chromium for listings drawn by script and anti-bot challenges: only where needed "
+                              "(auto, default), for every listing page (always), or not at all (never)")
         run = p.add_argument_group("Scrapy")
         run.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                          help="any Scrapy or NIANBAO_* setting (repeatable)")
@@ -69,6 +72,8 @@ def build_settings(args: argparse.Namespace):
             settings.set("DOWNLOAD_DELAY_JITTER", 0, priority="cmdline")
     if args.max_pages is not None:
         settings.set("NIANBAO_MAX_LISTING_PAGES", args.max_pages, priority="cmdline")
+    if args.browser is not None:
+        settings.set("NIANBAO_BROWSER", args.browser, priority="cmdline")
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
     for item in args.set:
@@ -100,8 +105,10 @@ def summary_line(stats: dict, store: str) -> str:
     failures = sum(v for k, v in stats.items() if k.startswith("nianbao/failure/"))
     rejected = sum(v for k, v in stats.items() if k.startswith("nianbao/classify/rejected/"))
     dups = sum(v for k, v in stats.items() if k.startswith("nianbao/dedupe/"))
+    rendered = stats.get("nianbao/browser/pages", 0)
     return (f"nianbao: {stats.get('nianbao/feed/reports', 0)} reports fed, {dups} duplicates, "
-            f"{rejected} look-alikes rejected, {failures} failures recorded; store {store}")
+            f"{rejected} look-alikes rejected, {failures} failures recorded, {rendered} pages rendered in "
+            f"Chromium; store {store}")
 
 
 def cmd_crawl(args) -> int:

@@ -73,6 +73,13 @@ def read_feed(feed_dir: str | os.PathLike) -> list[dict]:
     return out
 
 
+def _attachment(file) -> dict:
+    f = ItemAdapter(file)
+    return {"url": f["url"], "sha256": f["sha256"], "length": len(f["body"]), "content_type": f["content_type"],
+            "kind": f["kind"], "label": f["label"] or None, "text": f["text"], "ocr": bool(f["ocr"]),
+            "ocr_confidence": f["ocr_confidence"], "error": f["error"]}
+
+
 def build_record(item, urls: list[str]) -> dict:
     """The feed line of a report item (crawler.items.FetchedPage after the pipelines ran)."""
     a = ItemAdapter(item)
@@ -87,8 +94,11 @@ def build_record(item, urls: list[str]) -> dict:
         "published": a["published"],
         "text": a["text"],
         "raw": {"sha256": a["sha256"], "length": len(a["body"]), "content_type": a["content_type"],
-                "encoding": a["encoding"]},
-        "attachments": [],
+                "encoding": a["encoding"], "kind": a["raw_kind"]},
+        "text_source": a["text_source"],
+        "ocr": bool(a["ocr"]),
+        "ocr_confidence": a["ocr_confidence"],
+        "attachments": [_attachment(f) for f in a["attachments"]],
         "fetched_at": a["fetched_at"],
         "site": a["site"],
         "site_name": a["site_name"],

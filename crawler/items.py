@@ -39,6 +39,34 @@ class FetchedPage:
     report_id: str | None = None
     signature: bytes | None = field(default=None, repr=False)
     document: object | None = field(default=None, repr=False)   # crawler.document.Document, in-process only
+    attachments: list["FetchedFile"] = field(default_factory=list)  # files the article page links to
+    raw_kind: str | None = None              # html, or the file kind when the report was linked as a file
+    text_source: str | None = None           # page | file | attachment: where `text` was read from
+    ocr: bool = False
+    ocr_confidence: float | None = None
+
+
+@dataclass
+class FetchedFile:
+    """A file an article page publishes (附件 PDF/DOC/DOCX/WPS/XLS, or a 图片版 page image), as served."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: list[tuple[str, str]]
+    request_headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: str
+    label: str = ""                           # the anchor text / image alt on the article page
+    link_kind: str = "file"                   # file | image
+    # filled by pipelines
+    sha256: str | None = None
+    content_type: str | None = None
+    kind: str | None = None                   # pdf, docx, doc, wps, xls, xlsx, et, image
+    text: str | None = None
+    ocr: bool = False
+    ocr_confidence: float | None = None
+    error: str | None = None                  # why no text was read (the bytes are archived all the same)
 
 
 @dataclass

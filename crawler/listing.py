@@ -34,6 +34,7 @@ from crawler.vocab import (
     PAGER_STRONG_WORDS,
     PAGER_WEAK_WORDS,
     PAGER_NUMBER_RE,
+    APP_ROOT_IDS,
     PAGER_CONTAINER_RE,
     PAGE_QUERY_KEYS,
     TOTAL_PAGES_TEXT_RE,
@@ -87,7 +88,32 @@ class Listing:
     column_links: list[Link] = field(default_factory=list)
     hub_links: list[Link] = field(default_factory=list)
     page_links: list[str] = field(default_factory=list)
+    form_pages: list["FormPage"] = field(default_factory=list)     # pages fetched by POSTing a form
+    postbacks: list["Postback"] = field(default_factory=list)      # ASP.NET pager postbacks
     is_report_column: bool = False
+    script_shell: bool = False      # the list is drawn by script: nothing to follow without a browser
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """A listing page that is a POST: Hanweb's dataproxy.jsp windows."""
+
+    url: str
+    formdata: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Postback:
+    """An ASP.NET pager link: post the page's form back with __EVENTTARGET/__EVENTARGUMENT set."""
+
+    target: str
+    argument: str
+    label: str
+
+
+_POSTBACK_RE = re.compile(r"__doPostBack\(\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]*)['\"]\s*\)")
+_POSTBACK_PAGE_ARG_RE = re.compile(r"^(?:Page\$)?(?:\d+|Next|Last|First|Prev)$", re.I)
+_FETCH_CALL_RE = re.compile(r"\bfetch\s*\(|XMLHttpRequest|\$\.(?:ajax|get|post|getJSON)\s*\(|axios\.|\.ajax\s*\(")
 
 
 _DATASTORE_SCRIPT_RE = re.compile(r"<script[^>]*text/xml[^>]*>(.*?)</script\s*>", re.I | re.S)
@@ -556,9 +582,10 @@ def _total_page_pages(script: str, listing_url: str, page_keys: frozenset[str]) 
     return []
 
 
-def _jpage_pages(script: str, listing_url: str, has_records: bool) -> list[str]:
-    """Hanweb jpage columns: the later record windows of dataproxy.jsp, as GETs carrying the ajaxParam keys
-    (portals.md §2.1-2.2). The first window is skipped when the page embeds its records."""
+def _jpage_pages(script: str, listing_url: str, has_records: bool) -> list[FormPage]:
+    """Hanweb jpage columns: the later record windows of dataproxy.jsp (portals.md §2.1-2.2), posted as the
+    jpage script posts them: startrecord/endrecord/perpage in the query, the ajaxParam keys as form fields.
+    The first window is skipped when the page embeds its records."""
     out = []
     for m in _JPAGE_RE.finditer(script):
         body = m.group(1)
@@ -575,9 +602,54 @@ def _jpage_pages(script: str, listing_url: str, has_records: bool) -> list[str]:
         starts = range(1 + (window if has_records else 0), total + 1, window)
         for start in list(starts)[:MAX_INFERRED_PAGES]:
             query = urlencode([("startrecord", start), ("endrecord", min(start + window - 1, total)),
-                               ("perpage", per_page), *params])
-            out.append(urljoin(listing_url, f"{proxy}?{query}"))
+                               ("perpage", per_page)])
+            out.append(FormPage(canonicalize(urljoin(listing_url, f"{proxy}?{query}")), params))
     return out
+
+
+def _form_pages(root, listing_url: str, has_records: bool) -> list[FormPage]:
+    out = []
+    for script in root.iter("script"):
+        code = script.text or ""
+        if not script.get("src") and "jpage" in code and len(code) <= MAX_SCRIPT_CHARS:
+            out.extend(_jpage_pages(code, listing_url, has_records))
+    return out
+
+
+def _postbacks(root) -> list[Postback]:
+    """ASP.NET WebForms pager links: javascript:__doPostBack('target','argument') on a pager word or number
+    (portals.md §4). The crawler posts the page's form back with these two fields."""
+    out, seen = [], set()
+    for a in root.iter("a"):
+        m = _POSTBACK_RE.search(a.get("href") or "")
+        if not m:
+            continue
+        target, argument = m.group(1), m.group(2)
+        word = _norm(_text(a))
+        if not (word in PAGER_STRONG_WORDS or word in PAGER_WEAK_WORDS or PAGER_NUMBER_RE.match(word)
+                or _POSTBACK_PAGE_ARG_RE.match(argument)):
+            continue
+        if (target, argument) not in seen:
+            seen.add((target, argument))
+            out.append(Postback(target, argument, word))
+    return out
+
+
+def _is_script_shell(root, listing: "Listing") -> bool:
+    """A page whose list a script draws (an app root, or inline code that fetches data) and which gave
+    no links to follow: worth rendering in a browser."""
+    if listing.report_links or listing.page_links or listing.form_pages or listing.postbacks:
+        return False
+    for el in root.iter("div", "main", "section", "ul", "body"):
+        if el.get("v-cloak") is not None or el.get("ng-app") is not None or el.get("data-v-app") is not None:
+            return True
+        if (el.get("id") or "").lower() in APP_ROOT_IDS and not _text(el):
+            return True
+    for script in root.iter("script"):
+        code = script.text or ""
+        if not script.get("src") and _FETCH_CALL_RE.search(code):
+            return True
+    return False
 
 
 def _script_pages(root, listing_url: str, page_keys: frozenset[str], has_records: bool) -> list[str]:
@@ -592,8 +664,6 @@ def _script_pages(root, listing_url: str, page_keys: frozenset[str], has_records
             out.extend(_count_page_pages(code, listing_url))
         if re.search(r"total_?page|pagecount|pagetotal", code, re.I):
             out.extend(_total_page_pages(code, listing_url, page_keys))
-        if "jpage" in code:
-            out.extend(_jpage_pages(code, listing_url, has_records))
     return out
 
 
@@ -843,6 +913,9 @@ def analyse_listing(html: str, url: str, encoding: str | None = None) -> Listing
         if _page_key(column) not in taken:
             taken.add(_page_key(column))
             listing.column_links.append(Link(column, "", "", None))
+    listing.form_pages = _form_pages(root, base, has_records)
+    listing.postbacks = _postbacks(root)
+    listing.script_shell = _is_script_shell(root, listing)
     return listing
 
 

@@ -357,6 +357,8 @@ PAGER_STRONG_WORDS = frozenset({"上一页", "下一页", "上页", "下页", "�
 PAGER_WEAK_WORDS = frozenset({"首页", ">", ">>", "<", "<<", "›", "»", "‹", "«", "＞", "＞＞", "＜", "＜＜",
                               "next", "prev", "previous", "first", "last", "下一页>", "<上一页", "..."})
 PAGER_NUMBER_RE = re.compile(r"^\d{1,4}$")
+# Root elements that Vue/React/Angular shells mount their app into (empty until a script runs).
+APP_ROOT_IDS = frozenset({"app", "root", "vue-app", "main-app", "appmain", "application", "__next", "__nuxt"})
 PAGER_CONTAINER_RE = re.compile(r"page|pagination|paging|fenye|turn|pgbar|^fy|[_-]fy|^pg|[_-]pg", re.I)
 PAGE_QUERY_KEYS = frozenset({"page", "pageindex", "pageno", "pagenum", "currpage", "curpage", "cur_page",
                              "pn", "p", "page_no", "pagenumber", "currentpage", "startpage"})

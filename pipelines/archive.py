@@ -1,4 +1,4 @@
-"""Archive the exact bytes of each fetched candidate page with its fetch record."""
+"""Archive the exact bytes of each fetched candidate page, and of each file it attaches, with their fetch records."""
 
 from __future__ import annotations
 
@@ -19,12 +19,20 @@ class ArchivePipeline(StorePipeline):
         if not isinstance(item, FetchedPage):
             return item
         adapter = ItemAdapter(item)
-        adapter["sha256"] = self.store.put_raw(adapter["body"])
-        adapter["content_type"] = _header(adapter["headers"], "Content-Type")
-        self.store.record_fetch(FetchRecord(
-            url=adapter["url"], final_url=adapter["final_url"], method=adapter["method"],
-            status=adapter["status"], request_headers=adapter["request_headers"],
-            response_headers=adapter["headers"], fetched_at=adapter["fetched_at"], sha256=adapter["sha256"],
-            length=len(adapter["body"]), content_type=adapter["content_type"], site=adapter["site"]))
+        adapter["sha256"], adapter["content_type"] = self._archive(adapter, adapter["site"])
+        for attachment in adapter["attachments"]:
+            file = ItemAdapter(attachment)
+            file["sha256"], file["content_type"] = self._archive(file, adapter["site"])
+            self.stats.inc_value("nianbao/archive/attachments")
         self.stats.inc_value("nianbao/archive/pages")
         return item
+
+    def _archive(self, fetched: ItemAdapter, site: str) -> tuple[str, str | None]:
+        sha256 = self.store.put_raw(fetched["body"])
+        content_type = _header(fetched["headers"], "Content-Type")
+        self.store.record_fetch(FetchRecord(
+            url=fetched["url"], final_url=fetched["final_url"], method=fetched.get("method", "GET"),
+            status=fetched["status"], request_headers=fetched["request_headers"],
+            response_headers=fetched["headers"], fetched_at=fetched["fetched_at"], sha256=sha256,
+            length=len(fetched["body"]), content_type=content_type, site=site))
+        return sha256, content_type

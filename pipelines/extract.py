@@ -1,13 +1,19 @@
-"""Decode and extract each archived page (crawler.document); unreadable pages become failures."""
+"""Read each archived page or file as a report document (crawler.document), its attachments included;
+unreadable reports and attachments become recorded failures."""
 
 from __future__ import annotations
+
+import logging
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.document import DecodeError, UnsupportedContent, read_document
+from crawler.document import (BadFile, DecodeError, UnsupportedContent, filename_of, read_body, use_attachments)
+from crawler.files import read_file
 from crawler.items import FetchedPage
 from pipelines.store import StorePipeline
+
+logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline(StorePipeline):
@@ -16,15 +22,22 @@ class ExtractPipeline(StorePipeline):
             return item
         adapter = ItemAdapter(item)
         try:
-            doc = read_document(adapter["body"], adapter["content_type"], adapter["final_url"])
-        except (DecodeError, UnsupportedContent) as exc:
-            stage = "decode" if isinstance(exc, DecodeError) else "extract"
-            self.store.record_failure(adapter["url"], stage, str(exc), adapter["site"])
-            self.stats.inc_value(f"nianbao/failure/{stage}")
-            raise DropItem(f"failed {adapter['url']} [{stage}]: {exc} (raw archived as {adapter['sha256']})",
+            doc = read_body(adapter["body"], adapter["content_type"], adapter["final_url"],
+                            filename_of(adapter["headers"], adapter["final_url"]))
+        except (DecodeError, UnsupportedContent, BadFile) as exc:
+            stage = {DecodeError: "decode", BadFile: "file"}.get(type(exc), "extract")
+            reason = exc.reason if isinstance(exc, BadFile) else str(exc)
+            self._fail(adapter["url"], stage, reason, adapter["site"])
+            raise DropItem(f"failed {adapter['url']} [{stage}]: {reason} (raw archived as {adapter['sha256']})",
                            log_level="WARNING")
+        texts = [ft for ft in (self._read_attachment(a, adapter["site"]) for a in adapter["attachments"]) if ft]
+        doc = use_attachments(doc, texts, adapter["final_url"])
         adapter["document"] = doc
         adapter["encoding"] = doc.encoding
+        adapter["raw_kind"] = doc.kind
+        adapter["text_source"] = doc.source
+        adapter["ocr"] = doc.ocr
+        adapter["ocr_confidence"] = doc.ocr_confidence
         adapter["text"] = doc.page.text
         adapter["title"] = doc.meta.title or doc.page.title
         adapter["agency"] = doc.meta.agency
@@ -32,3 +45,28 @@ class ExtractPipeline(StorePipeline):
         adapter["published"] = doc.meta.published
         adapter["site_name"] = doc.meta.site_name
         return item
+
+    def _read_attachment(self, attachment, site):
+        """The attachment's text (also kept on the attachment), or None with a recorded failure."""
+        file = ItemAdapter(attachment)
+        name = filename_of(file["headers"], file["final_url"])
+        if file["status"] != 200:
+            file["error"] = f"HTTP {file['status']}"
+        else:
+            try:
+                ft = read_file(file["body"], file["content_type"], name)
+            except BadFile as exc:
+                file["error"] = exc.reason
+            else:
+                file["kind"], file["text"] = ft.kind, ft.text
+                file["ocr"], file["ocr_confidence"] = ft.ocr, ft.ocr_confidence
+                self.stats.inc_value(f"nianbao/attachment/{ft.kind}")
+                return ft
+        reason = f"{file['error']} (bytes archived as {file['sha256']})"
+        logger.warning("nianbao: attachment %s of %s unreadable: %s", file["url"], site, reason)
+        self._fail(file["url"], "attachment", reason, site)
+        return None
+
+    def _fail(self, url, stage, reason, site):
+        self.store.record_failure(url, stage, reason, site)
+        self.stats.inc_value(f"nianbao/failure/{stage}")

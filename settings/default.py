@@ -25,9 +25,43 @@ NIANBAO_DISCOVERY_HOPS = 2
 NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
 NIANBAO_USER_AGENT = "nianbao/0.1 (+{contact_url}; archiver of government disclosure annual reports)"
 
+# --- nianbao: browser (spiders.browser, spiders.challenges, spiders.reports) ---------------------------
+# never | auto | always (--browser). auto: Chromium renders only listing pages whose list a script draws
+# (no links found, an app root or a fetch/XHR call in the page) and pages behind an anti-bot challenge;
+# always: every listing page too (articles and files are always fetched plainly, for their exact bytes);
+# never: no browser; a challenge is then a recorded failure.
+NIANBAO_BROWSER = "auto"
+# Listing pages rendered per site at most (a site of shells cannot turn the crawl into a browser crawl).
+NIANBAO_MAX_RENDERS_PER_SITE = 20
+# Browser clearings per host that fail to give a plain page before the host's requests are failures.
+NIANBAO_CHALLENGE_MAX_CLEARS = 3
+# Seconds a rendered challenge may take to set its cookies and reload (two 521 rounds included).
+NIANBAO_CHALLENGE_WAIT = 20.0
+# The browser's User-Agent: a current Chrome's (what challenges and WAFs expect) naming nianbao and its
+# contact URL. Hosts cleared in the browser get it for their plain requests too (cookies are bound to it).
+NIANBAO_BROWSER_USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                              "Chrome/156.0.0.0 Safari/537.36 nianbao/0.1 (+{contact_url})")
+
 # --- nianbao: dedupe (read by pipelines.dedupe.DedupePipeline) ---------------------------------------
 # Minimum estimated Jaccard similarity (MinHash) for two same-year, same-agency texts to be one report.
 NIANBAO_NEAR_DUPLICATE_THRESHOLD = 0.9
+
+# --- nianbao: broken TLS (spiders.tls.NianbaoClientContextFactory, spiders.fallback) -----------------
+# Portals serve self-signed or incomplete chains, TLS 1.0 with old ciphers, or no https at all: public
+# documents, so connect anyway (certificates are checked and recorded, never enforced) and note in the
+# store's host table what each host needed (legacy_tls, untrusted_certificate, http_fallback).
+DOWNLOADER_CLIENTCONTEXTFACTORY = "spiders.tls.NianbaoClientContextFactory"
+# Scrapy's floor for the protocol version; the best version the server offers is still negotiated.
+DOWNLOAD_TLS_MIN_VERSION = "TLSv1.0"
+# OpenSSL security level of TLS connections (0-5). 0 allows TLS 1.0/1.1, SHA-1 and small keys, which
+# OpenSSL 3 refuses at its default level 1. Read by NianbaoClientContextFactory.
+NIANBAO_TLS_SECURITY_LEVEL = 0
+# PEM file of CA certificates a chain must verify against to count as trusted; "" = the system store.
+# Only decides what is noted as untrusted_certificate: no certificate ever stops a fetch.
+NIANBAO_TLS_CA_FILE = ""
+# Retry an https URL that cannot connect or complete TLS once over http://, and send the host's later
+# https URLs straight to http when that worked. Read by spiders.fallback.HttpFallbackMiddleware.
+NIANBAO_HTTP_FALLBACK_ENABLED = True
 
 # --- Scrapy: politeness fitted to government sites --------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -54,7 +88,34 @@ DOWNLOADER_MIDDLEWARES = {
     # responses travel from high to low numbers: above RedirectMiddleware (600) it sees the 3xx first and
     # refuses a redirect back to a URL of the same chain
     "spiders.middlewares.RedirectLoopMiddleware": 610,
+    # above RetryMiddleware (550): a TLS or connect failure of https goes to http at once, not after two
+    # useless https retries; above RedirectMiddleware (600) and RedirectLoopMiddleware (610): it sees the
+    # http answer before a 3xx becomes a new request, and its fallback hop is in redirect_urls for the loop
+    # check. Below CookiesMiddleware (700): a rewritten request returns before cookies are attached.
+    "spiders.fallback.HttpFallbackMiddleware": 620,
+    # above CookiesMiddleware (700): its clearance cookies are merged into the Cookie header the jar wrote,
+    # and it sees a challenge response before retry, redirect and cookie handling do
+    "spiders.challenges.ChallengeMiddleware": 750,
 }
+
+# --- Scrapy-playwright: Debian's Chromium, started lazily (spiders.browser) ------------------------------
+DOWNLOAD_HANDLERS = {
+    "http": "spiders.browser.LazyPlaywrightHandler",
+    "https": "spiders.browser.LazyPlaywrightHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",     # Debian's package: no browser download is possible
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-gpu", "--no-first-run"],
+}
+# The browser sends its own headers (its User-Agent among them), not Scrapy's: challenges check them.
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
+# Images, fonts and media are never needed to draw a list or pass a challenge.
+PLAYWRIGHT_ABORT_REQUEST = "spiders.browser.skip_heavy_resources"
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 
 ITEM_PIPELINES = {
     "pipelines.failures.RecordFailurePipeline": 100,

@@ -7,27 +7,44 @@ Spider arguments (`-a NAME=VALUE`, or keyword arguments from `nianbao crawl/back
 
 Request meta keys:
   nianbao_site    host of the start URL the request descends from (per-site caps, the feed's `site`)
-  nianbao_role    start | hub | column | article
+  nianbao_role    start | hub | column | article | api | attachment
   nianbao_hop     hub pages walked so far on the way to a column
   nianbao_force   feed this page whatever the classifier says (backfill --force)
+  nianbao_column  the listing that led here is a report column (api pages: take every record)
+  nianbao_api     the list-API call (crawler.jsonapi.ApiCall fields) an api page answers
+  nianbao_render  why a request is rendered in Chromium (spiders.browser)
 
-All page analysis lives in crawler.listing / crawler.encoding; this module only unpacks responses.
+Listings that plain HTML does not show: Hanweb dataproxy windows are POSTed (FormRequest), ASP.NET pagers
+posted back (FormRequest.from_response), and a page whose list a script draws is rendered once in
+Chromium, which also records the JSON list API the page called; the API's later pages are then fetched
+without the browser. Attachments of an article (and the images of a 图片版 page) are fetched one after
+the other before the article's item is yielded, so the pipelines see the page and its files together.
+
+All page analysis lives in crawler.listing / crawler.jsonapi / crawler.attachments / crawler.encoding;
+this module only unpacks responses.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import TextResponse
+from scrapy_playwright.page import PageMethod
 
+from crawler.attachments import attachment_links
 from crawler.encoding import DecodeError, decode_html
-from crawler.items import FetchedPage, FetchFailure
+from crawler.items import FetchedFile, FetchedPage, FetchFailure
+from crawler.jsonapi import ApiCall, next_api_call, read_api_page
 from crawler.listing import analyse_listing
 from crawler.storage import utcnow
 from crawler.urls import canonicalize, is_valid_http_url
+from crawler.vocab import LINK_NAMES_REPORT_RE
+from spiders.browser import RENDER_META
 from spiders.failures import describe_failure
 
 logger = logging.getLogger(__name__)
@@ -45,6 +62,23 @@ def _headers(headers) -> list[tuple[str, str]]:
     return [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in headers.items() for v in vs]
 
 
+class XhrRecorder:
+    """playwright_page_event_handlers["response"]: the JSON answers to a page's own XHR/fetch calls."""
+
+    def __init__(self):
+        self.calls: list[ApiCall] = []
+
+    def __call__(self, response) -> None:
+        request = response.request
+        if request.resource_type not in ("xhr", "fetch"):
+            return
+        ctype = (response.headers.get("content-type") or "").lower()
+        if "json" not in ctype and "javascript" not in ctype and "text/plain" not in ctype:
+            return
+        self.calls.append(ApiCall(request.url, request.method, request.post_data,
+                                  request.headers.get("content-type")))
+
+
 class ReportsSpider(scrapy.Spider):
     name = "reports"
 
@@ -55,6 +89,8 @@ class ReportsSpider(scrapy.Spider):
         self.force = str(force).lower() in ("1", "true", "yes")
         self._listing_pages = defaultdict(int)     # site -> listing pages requested
         self._seen_reports = defaultdict(set)      # site -> report URLs already scheduled
+        self._renders = defaultdict(int)           # site -> listing pages rendered in Chromium
+        self._seen_forms = defaultdict(set)        # site -> POSTed listing pages (dataproxy, postbacks, APIs)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -62,6 +98,10 @@ class ReportsSpider(scrapy.Spider):
         s = crawler.settings
         spider.max_listing_pages = s.getint("NIANBAO_MAX_LISTING_PAGES")
         spider.discovery_hops = s.getint("NIANBAO_DISCOVERY_HOPS")
+        spider.browser = s.get("NIANBAO_BROWSER")
+        spider.max_renders = s.getint("NIANBAO_MAX_RENDERS_PER_SITE")
+        if spider.browser not in ("never", "auto", "always"):
+            raise ValueError(f"NIANBAO_BROWSER must be never, auto or always, not {spider.browser!r}")
         return spider
 
     @classmethod
@@ -71,6 +111,12 @@ class ReportsSpider(scrapy.Spider):
         if (settings.getpriority("USER_AGENT") or 0) < 20:
             agent = settings.get("NIANBAO_USER_AGENT").format(contact_url=settings.get("NIANBAO_CONTACT_URL"))
             settings.set("USER_AGENT", agent, priority="spider")
+        if not settings.getdict("PLAYWRIGHT_CONTEXTS"):
+            browser_agent = settings.get("NIANBAO_BROWSER_USER_AGENT").format(
+                contact_url=settings.get("NIANBAO_CONTACT_URL"))
+            # government HTTPS is often self-signed (portals.md §6): the browser must not refuse it either
+            settings.set("PLAYWRIGHT_CONTEXTS", {"default": {"user_agent": browser_agent, "ignore_https_errors": True,
+                                                             "locale": "zh-CN"}}, priority="spider")
 
     async def start(self):
         for url in self.start_urls + self.backfill_urls:
@@ -84,13 +130,47 @@ class ReportsSpider(scrapy.Spider):
                 yield self._request(url, "article", site=urlsplit(url).netloc, force=self.force)
 
     # -- requests -------------------------------------------------------------------------------
+    def _meta(self, role, site, hop=0, force=False, **extra):
+        return {"nianbao_site": site, "nianbao_role": role, "nianbao_hop": hop, "nianbao_force": force, **extra}
+
     def _request(self, url, role, *, site, hop=0, force=False, referer=None):
         callback = self.parse_article if role == "article" else self.parse_listing
-        meta = {"nianbao_site": site, "nianbao_role": role, "nianbao_hop": hop, "nianbao_force": force}
+        meta = self._meta(role, site, hop, force)
         headers = {"Referer": referer} if referer else None
+        if role != "article" and self.browser == "always" and self._count_render(site):
+            return self._render_request(url, role, site=site, hop=hop, reason="always", referer=referer)
         # Articles first: a report found is worth more than the next listing page.
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, headers=headers,
                               priority=10 if role == "article" else 0)
+
+    def _render_request(self, url, role, *, site, hop, reason, referer=None):
+        recorder = XhrRecorder()
+        meta = self._meta(role, site, hop, playwright=True, playwright_include_page=True,
+                          playwright_page_event_handlers={"response": recorder},
+                          # the list is drawn once its data calls have answered
+                          playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")],
+                          nianbao_xhr=recorder, **{RENDER_META: reason})
+        headers = {"Referer": referer} if referer else None
+        return scrapy.Request(url, callback=self.parse_rendered, errback=self.on_error, meta=meta,
+                              headers=headers, dont_filter=True)
+
+    def _count_render(self, site: str) -> bool:
+        if self._renders[site] >= self.max_renders:
+            self.crawler.stats.inc_value("nianbao/browser/cap_reached")
+            return False
+        self._renders[site] += 1
+        return True
+
+    def _api_request(self, call: ApiCall, *, site, hop, in_column, seen=0, referer=None):
+        meta = self._meta("api", site, hop, nianbao_api=asdict(call), nianbao_column=in_column,
+                          nianbao_api_seen=seen)
+        headers = {"Accept": "application/json, text/javascript, */*; q=0.01", "X-Requested-With": "XMLHttpRequest"}
+        if referer:
+            headers["Referer"] = referer
+        if call.content_type:
+            headers["Content-Type"] = call.content_type
+        return scrapy.Request(call.url, method=call.method, body=call.body or None, headers=headers,
+                              callback=self.parse_api, errback=self.on_error, meta=meta)
 
     def _on_site(self, url: str, site: str) -> bool:
         return urlsplit(url).netloc == site
@@ -112,8 +192,75 @@ class ReportsSpider(scrapy.Spider):
             return
         # Off a report column, analyse_listing returns only links that name an annual report.
         listing = analyse_listing(decoded.text, response.url, encoding=decoded.encoding)
-        in_column = role == "column" or listing.is_report_column
+        yield from self._follow(response, listing, site, role, hop)
+        if listing.script_shell and not listing.column_links and not listing.hub_links:
+            if self.browser == "never":
+                self.crawler.stats.inc_value("nianbao/browser/not_rendered")
+                yield FetchFailure(url=response.url, stage="browser", site=site,
+                                   reason="list drawn by script; not rendered (NIANBAO_BROWSER is never)")
+            elif self._count_render(site):
+                yield self._render_request(response.url, role, site=site, hop=hop, reason="script_listing",
+                                           referer=response.url)
 
+    async def parse_rendered(self, response):
+        """A listing as Chromium drew it; also replays the JSON list calls the page made, without the browser."""
+        page = response.meta.get("playwright_page")
+        if page is not None:
+            await page.close()
+        site = response.meta["nianbao_site"]
+        role = response.meta["nianbao_role"]
+        hop = response.meta["nianbao_hop"]
+        listing = analyse_listing(response.text, response.url)
+        for out in self._follow(response, listing, site, role, hop, postbacks=False):
+            yield out
+        in_column = role == "column" or listing.is_report_column
+        for call in response.meta["nianbao_xhr"].calls:
+            key = (call.method, call.url, call.body)
+            if self._on_site(call.url, site) and key not in self._seen_forms[site] and self._count_listing(site):
+                self._seen_forms[site].add(key)
+                yield self._api_request(call, site=site, hop=hop, in_column=in_column, referer=response.url)
+
+    def parse_api(self, response):
+        """One page of a JSON list API: its records are report links; the next page is the same call advanced."""
+        site = response.meta["nianbao_site"]
+        hop = response.meta["nianbao_hop"]
+        in_column = response.meta.get("nianbao_column", False)
+        try:
+            data = json.loads(response.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            yield FetchFailure(url=response.url, stage="decode", site=site, reason=f"list API answer is not JSON: {exc}")
+            return
+        page = read_api_page(data, response.url)
+        seen = response.meta.get("nianbao_api_seen", 0) + len(page.records)
+        urls = [r.url for r in page.records]
+        # the chain goes on while pages bring records the previous page did not (an API that answers any
+        # page number with the same records is a pagination trap); the first call replays what the browser
+        # already showed, so "new" is judged within the chain, not against links already scheduled
+        fresh = set(urls) - set(response.meta.get("nianbao_api_previous", ()))
+        for record in page.records:
+            if not self._on_site(record.url, site) or record.url in self._seen_reports[site]:
+                continue
+            if not in_column and not LINK_NAMES_REPORT_RE.search(record.title):
+                continue
+            self._seen_reports[site].add(record.url)
+            yield self._request(record.url, "article", site=site, referer=response.url)
+        call = ApiCall(**response.meta["nianbao_api"])
+        following = next_api_call(call, page, seen)
+        if fresh and following is not None:
+            key = (following.method, following.url, following.body)
+            if key not in self._seen_forms[site] and self._count_listing(site):
+                self._seen_forms[site].add(key)
+                request = self._api_request(following, site=site, hop=hop, in_column=in_column, seen=seen,
+                                            referer=response.request.headers.get("Referer", b"").decode("latin-1")
+                                            or None)
+                request.meta["nianbao_api_previous"] = urls
+                yield request
+        elif following is not None:
+            logger.info("nianbao: list API %s repeated its previous page; not paging further", response.url)
+            self.crawler.stats.inc_value("nianbao/listing/stale_page")
+
+    def _follow(self, response, listing, site, role, hop, postbacks=True):
+        in_column = role == "column" or listing.is_report_column
         for link in listing.column_links:
             if self._on_site(link.url, site) and self._count_listing(site):
                 yield self._request(link.url, "column", site=site, hop=hop, referer=response.url)
@@ -137,10 +284,37 @@ class ReportsSpider(scrapy.Spider):
             for url in listing.page_links:
                 if self._on_site(url, site) and self._count_listing(site):
                     yield self._request(url, "column", site=site, hop=hop, referer=response.url)
-        elif in_column and listing.page_links and not new:
-            logger.info("nianbao: %s brought no new report links; not following its %d page links",
-                        response.url, len(listing.page_links))
+            for form in listing.form_pages:
+                key = ("POST", form.url, tuple(form.formdata))
+                if self._on_site(form.url, site) and key not in self._seen_forms[site] and self._count_listing(site):
+                    self._seen_forms[site].add(key)
+                    yield scrapy.FormRequest(form.url, formdata=form.formdata, callback=self.parse_listing,
+                                             errback=self.on_error, meta=self._meta("column", site, hop),
+                                             headers={"Referer": response.url, "X-Requested-With": "XMLHttpRequest"})
+            if postbacks:
+                yield from self._postback_requests(response, listing, site, hop)
+        elif in_column and (listing.page_links or listing.form_pages or listing.postbacks) and not new:
+            logger.info("nianbao: %s brought no new report links; not following its pages", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
+
+    def _postback_requests(self, response, listing, site, hop):
+        for postback in listing.postbacks:
+            # a numbered page is the same page from wherever it is posted; "Next" depends on where it is
+            absolute = postback.argument.removeprefix("Page$").isdigit()
+            key = ("postback", response.url, postback.target, postback.argument,
+                   None if absolute else hash(response.body))
+            if key in self._seen_forms[site] or not self._count_listing(site):
+                continue
+            self._seen_forms[site].add(key)
+            try:
+                request = scrapy.FormRequest.from_response(
+                    response, formdata={"__EVENTTARGET": postback.target, "__EVENTARGUMENT": postback.argument},
+                    dont_click=True, callback=self.parse_listing, errback=self.on_error,
+                    meta=self._meta("column", site, hop), headers={"Referer": response.url})
+            except ValueError as exc:      # no <form> on the page to post back
+                logger.info("nianbao: cannot post back %s on %s: %s", postback.argument, response.url, exc)
+                continue
+            yield request
 
     def _count_listing(self, site: str) -> bool:
         if self._listing_pages[site] >= self.max_listing_pages:
@@ -151,7 +325,7 @@ class ReportsSpider(scrapy.Spider):
 
     def parse_article(self, response):
         meta = response.meta
-        yield FetchedPage(
+        item = FetchedPage(
             url=canonicalize(response.request.meta.get("redirect_urls", [response.request.url])[0]),
             final_url=response.url,
             status=response.status,
@@ -164,6 +338,43 @@ class ReportsSpider(scrapy.Spider):
             referer=(response.request.headers.get("Referer") or b"").decode("latin-1") or None,
             force=meta.get("nianbao_force", False),
         )
+        links = []
+        if isinstance(response, TextResponse):
+            try:
+                decoded = decode_html(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
+                links = attachment_links(decoded.text, response.url)
+            except DecodeError:
+                pass      # the extract pipeline records the page's decode failure
+        yield self._next_attachment(item, links)
+
+    def _next_attachment(self, item: FetchedPage, links):
+        """The request for the next attachment of `item`, or the item itself when all were fetched."""
+        if not links:
+            return item
+        link, rest = links[0], links[1:]
+        meta = {"nianbao_site": item.site, "nianbao_role": "attachment", "nianbao_item": item,
+                "nianbao_rest": rest, "nianbao_link": link}
+        # dont_filter: two reports may attach the same file, and each must get it
+        return scrapy.Request(link.url, callback=self.parse_attachment, errback=self.attachment_error, meta=meta,
+                              headers={"Referer": item.final_url}, dont_filter=True, priority=20)
+
+    def parse_attachment(self, response):
+        meta = response.meta
+        link = meta["nianbao_link"]
+        item = meta["nianbao_item"]
+        item.attachments.append(FetchedFile(
+            url=canonicalize(response.request.meta.get("redirect_urls", [response.request.url])[0]),
+            final_url=response.url, status=response.status, headers=_headers(response.headers),
+            request_headers=_headers(response.request.headers), body=response.body, fetched_at=utcnow(),
+            label=link.label, link_kind=link.kind))
+        yield self._next_attachment(item, meta["nianbao_rest"])
+
+    def attachment_error(self, failure):
+        meta = failure.request.meta
+        stage, reason = describe_failure(failure)
+        url = meta.get("redirect_urls", [failure.request.url])[0]
+        yield FetchFailure(url=url, stage="attachment", reason=reason, site=meta.get("nianbao_site"))
+        yield self._next_attachment(meta["nianbao_item"], meta["nianbao_rest"])
 
     def on_error(self, failure):
         request = failure.request

@@ -166,7 +166,7 @@ def test_lookalikes_are_rejected_with_reasons(feed, replica, store):
     ("stall", "fetch", "timed out"),
     ("server_error", "fetch", "HTTP 500"),
     ("not_found", "fetch", "HTTP 404"),
-    ("binary", "extract", "not an HTML page"),
+    ("binary", "file", "corrupt"),          # OLE2 header then garbage: a broken Word file
     ("undecodable", "decode", ""),
     ("robots_disallowed", "robots", "robots.txt"),
 ])

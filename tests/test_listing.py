@@ -242,10 +242,14 @@ def test_hanweb_datastore_records_and_jpage_windows():
                                           "http://www.haimen.gov.cn/art/2023/1/30/art_49468_11610027.html"]
     assert listing.report_links[1].title == "海门区三厂街道办事处2023年政府信息公开工作年度报告"
     # totalRecord 160 in windows of perPage 20 × groupSize 3; the first window is embedded in the page.
-    assert [u.split("?")[1].split("&perpage")[0] for u in listing.page_links] == [
-        "startrecord=61&endrecord=120", "startrecord=121&endrecord=160"]
-    assert all(u.startswith("http://www.haimen.gov.cn/module/web/jpage/dataproxy.jsp?") and "columnid=49468" in u
-               and "unitid=212860" in u for u in listing.page_links)
+    # Windows are POSTs: record range in the query, the ajaxParam keys as form fields (as jpage sends them).
+    assert listing.page_links == []
+    assert [p.url.split("?")[1] for p in listing.form_pages] == [
+        "startrecord=61&endrecord=120&perpage=20", "startrecord=121&endrecord=160&perpage=20"]
+    assert all(p.url.startswith("http://www.haimen.gov.cn/module/web/jpage/dataproxy.jsp?") for p in listing.form_pages)
+    form = dict(listing.form_pages[0].formdata)
+    assert form["columnid"] == "49468" and form["unitid"] == "212860" and form["webid"] == "60"
+    assert not listing.script_shell
     # The hidden visit-counter iframe and the hanweb.com credit are not links to follow.
     assert not any("visit.jsp" in u or "hanweb.com" in u for u in urls(listing.report_links + listing.hub_links))
 
@@ -440,3 +444,29 @@ def test_http_charset_encodes_query_text_when_the_page_has_no_meta():
     assert urls(listing.hub_links) == ["http://www.example.gov.cn/search.asp?lm=%D5%FE%CE%F1%B9%AB%BF%AA"]
     utf8 = analyse_listing(html, "http://www.example.gov.cn/")
     assert urls(utf8.hub_links) == ["http://www.example.gov.cn/search.asp?lm=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80"]
+
+
+def test_aspnet_postback_pager_links_are_postbacks():
+    html = """<html><body><form name="aspnetForm" method="post" action="./List.aspx?ClassID=12" id="aspnetForm">
+<input type="hidden" name="__VIEWSTATE" value="abc"><ul class="list">
+<li><a href="Show.aspx?id=101">某某县2023年政府信息公开工作年度报告</a><span>2024-01-20</span></li>
+<li><a href="Show.aspx?id=99">某某县2022年政府信息公开工作年度报告</a><span>2023-01-18</span></li></ul>
+<div id="AspNetPager1"><a disabled="disabled">首页</a>
+<a href="javascript:__doPostBack('ctl00$ContentPlaceHolder1$AspNetPager1','2')">下一页</a>
+<a href="javascript:__doPostBack('ctl00$ContentPlaceHolder1$AspNetPager1','2')">2</a>
+<a href="javascript:__doPostBack('ctl00$ContentPlaceHolder1$AspNetPager1','3')">尾页</a>
+<a href="javascript:__doPostBack('ctl00$LoginStatus1','')">退出</a></div></form></body></html>"""
+    listing = analyse_listing(html, "http://www.example.gov.cn/List.aspx?ClassID=12")
+    assert [(p.target, p.argument) for p in listing.postbacks] == [
+        ("ctl00$ContentPlaceHolder1$AspNetPager1", "2"), ("ctl00$ContentPlaceHolder1$AspNetPager1", "3")]
+    assert len(listing.report_links) == 2 and not listing.script_shell
+
+
+def test_script_shell_is_noticed_only_when_nothing_else_is_there():
+    shell = """<html><head><title>政府信息公开年报</title></head><body><div id="app"></div>
+<script>fetch('/gkmlpt/api/all/2845?page=1').then(r => r.json()).then(render);</script></body></html>"""
+    assert analyse_listing(shell, "http://www.example.gov.cn/gkmlpt/index#2845").script_shell
+    static = """<html><body><div id="app"><ul><li><a href="/art/2024/1/2/art_1_2.html">某县2023年政府信息公开工作年度报告</a>
+</li></ul></div><script>fetch('/count.jsp');</script></body></html>"""
+    listing = analyse_listing(static, "http://www.example.gov.cn/col/col1/index.html")
+    assert listing.report_links and not listing.script_shell

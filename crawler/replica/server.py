@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -180,19 +181,55 @@ class _SiteServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address, site, ctx: Context):
-        self.site, self.ctx = site, ctx
+    def __init__(self, address, site, ctx: Context, tls: ssl.SSLContext | None = None):
+        self.site, self.ctx, self.tls = site, ctx, tls
         super().__init__(address, _Handler)
 
+    def finish_request(self, request, client_address):
+        # TLS handshakes run here, in the connection's own thread: a client that never finishes one (or
+        # speaks plain HTTP to a TLS port) holds only that thread, never the accept loop
+        if self.tls is None:
+            if _is_tls_hello(request):
+                # as nginx does on a plain port: an immediate 400, which the client's TLS stack rejects
+                request.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                return
+            super().finish_request(request, client_address)
+            return
+        request.settimeout(10)
+        try:
+            conn = self.tls.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return                      # a failed handshake is the client's error to see; the raw socket closes
+        conn.settimeout(None)
+        try:
+            super().finish_request(conn, client_address)
+        finally:
+            self.shutdown_request(conn)     # wrapping detached the raw socket: close the TLS one
 
-def serve(sites: list, base: str = "127.0.0", port: int = 0) -> tuple[Context, list[_SiteServer]]:
-    """Bind site i to <base>.<i+2>:port and serve each from a daemon thread; returns the shared context."""
+
+def _is_tls_hello(sock: socket.socket) -> bool:
+    """Whether the client opened with a TLS handshake record (byte 0x16), without consuming it."""
+    try:
+        return sock.recv(1, socket.MSG_PEEK) == b"\x16"
+    except OSError:
+        return False
+
+
+def serve(sites: list, base: str = "127.0.0", port: int = 0,
+          tls: dict[str, ssl.SSLContext] | None = None) -> tuple[Context, list[_SiteServer]]:
+    """Bind site i to <base>.<i+2>:port and serve each from a daemon thread; returns the shared context.
+
+    ``tls`` maps a site name to the server context its socket is wrapped with (crawler.replica.tls builds
+    them); that site's base URL is then https://.
+    """
+    tls = tls or {}
     ctx = Context({})
     servers = []
     for i, site in enumerate(sites):
-        server = _SiteServer((f"{base}.{i + 2}", port), site, ctx)
+        server = _SiteServer((f"{base}.{i + 2}", port), site, ctx, tls.get(site.name))
         host, bound = server.server_address[:2]
-        ctx.bases[site.name] = f"http://{host}:{bound}/"
+        scheme = "https" if site.name in tls else "http"
+        ctx.bases[site.name] = f"{scheme}://{host}:{bound}/"
         servers.append(server)
     for server in servers:
         # a short poll keeps shutdown quick when SIGTERM arrives

@@ -1,0 +1,59 @@
+"""Chromium through scrapy-playwright, started only when a request first needs it.
+
+scrapy-playwright starts its Playwright driver when the engine starts, for every crawl. nianbao needs a
+browser only for the few hosts whose lists are drawn by script or that sit behind a challenge, so this
+handler defers the driver (and the browser) to the first request with `meta["playwright"]`. Requests
+without it go through Scrapy's own HTTP/1.1 handler, unchanged. Chromium itself is Debian's, named by
+PLAYWRIGHT_LAUNCH_OPTIONS["executable_path"] (settings/default.py): nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+logger = logging.getLogger(__name__)
+
+# Browser requests carry these meta keys (besides scrapy-playwright's own `playwright*` keys):
+#   nianbao_render   why the page is rendered: "challenge:<kind>", "script_listing" or "always"
+RENDER_META = "nianbao_render"
+
+
+_HEAVY = frozenset({"image", "font", "media"})
+
+
+def skip_heavy_resources(request) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: abort sub-resources that only cost time."""
+    return request.resource_type in _HEAVY
+
+
+class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+    """ScrapyPlaywrightDownloadHandler whose driver and browser start on the first browser request."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._started = False
+        self._start_lock = asyncio.Lock()
+
+    async def _maybe_launch_in_thread(self) -> None:
+        return None          # not at engine start: see _download_request
+
+    def _engine_started(self):   # the pre-2.14 signal hook
+        return None
+
+    async def _download_request(self, request, spider=None):
+        if not self._started:
+            async with self._start_lock:
+                if not self._started:
+                    logger.info("nianbao: starting Chromium for %s (%s)", request.url,
+                                request.meta.get(RENDER_META, "playwright"))
+                    await self._launch()
+                    self._started = True
+        self.stats.inc_value("nianbao/browser/pages")
+        return await super()._download_request(request, spider)
+
+    async def _close(self) -> None:
+        if self._started:
+            await super()._close()
