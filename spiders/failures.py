@@ -7,6 +7,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx
 from twisted.web._newclient import ResponseFailed
 
+from spiders.tls import tls_error
+
 # (exception classes, reason) in the order they are checked; Scrapy 2.13+ wraps Twisted's errors in its own.
 _FETCH_REASONS = (
     ((sx.DownloadTimeoutError, tx.TimeoutError, tx.TCPTimedOutError),
@@ -26,6 +28,9 @@ def describe_failure(failure) -> tuple[str, str]:
     for classes, reason in _FETCH_REASONS:
         if failure.check(*classes):
             return "fetch", reason
+    tls = tls_error(exc)
+    if tls:
+        return "fetch", tls
     if failure.check(sx.DownloadCancelledError):
         return "fetch", f"body too large: {exc}"
     if failure.check(ResponseFailed):

@@ -126,7 +126,8 @@ class HttpFallbackMiddleware:
         return None
 
     def process_response(self, request, response, spider=None):
-        token = request.meta.get("nianbao_http_fallback_token")
+        # popped: a redirect followed from here copies the meta, and is no fallback of its own
+        token = request.meta.pop("nianbao_http_fallback_token", None)
         if token is not None:
             # http answered (whatever the status): this host is reached over http from now on
             self._pending.pop(token, None)
@@ -137,7 +138,7 @@ class HttpFallbackMiddleware:
         return response
 
     def process_exception(self, request, exception, spider=None):
-        token = request.meta.get("nianbao_http_fallback_token")
+        token = request.meta.pop("nianbao_http_fallback_token", None)
         if token is not None:
             original = self._pending.pop(token, None)
             if original is not None:
