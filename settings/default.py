@@ -50,7 +50,7 @@ NIANBAO_NEAR_DUPLICATE_THRESHOLD = 0.9
 # Portals serve self-signed or incomplete chains, TLS 1.0 with old ciphers, or no https at all: public
 # documents, so connect anyway (certificates are checked and recorded, never enforced) and note in the
 # store's host table what each host needed (legacy_tls, untrusted_certificate, http_fallback).
-DOWNLOADER_CLIENTCONTEXTFACTORY = "spiders.tls.NianbaoClientContextFactory"
+NIANBAO_TLS_CONTEXT_FACTORY = "spiders.tls.NianbaoClientContextFactory"   # set on spiders.browser's handler
 # Scrapy's floor for the protocol version; the best version the server offers is still negotiated.
 DOWNLOAD_TLS_MIN_VERSION = "TLSv1.0"
 # OpenSSL security level of TLS connections (0-5). 0 allows TLS 1.0/1.1, SHA-1 and small keys, which

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from scrapy.core.downloader.contextfactory import _openssl_methods
+from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,11 @@ class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler):
         super().__init__(crawler)
+        # Plain requests' TLS policy (NIANBAO_TLS_CONTEXT_FACTORY): set on the handler, the way Scrapy 2.19
+        # means it, instead of the deprecated DOWNLOADER_CLIENTCONTEXTFACTORY setting.
+        factory = crawler.settings.get("NIANBAO_TLS_CONTEXT_FACTORY")
+        if factory:
+            self._contextFactory = build_from_crawler(load_object(factory), crawler, method=_openssl_methods["TLS"])
         self._started = False
         self._start_lock = asyncio.Lock()
 

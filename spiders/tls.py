@@ -1,6 +1,7 @@
 """A TLS client context that connects to what government portals serve, and reports what each handshake needed.
 
-Wired as DOWNLOADER_CLIENTCONTEXTFACTORY. Compared with Scrapy's default factory it
+Set on the download handler by spiders.browser (setting NIANBAO_TLS_CONTEXT_FACTORY). Compared with
+Scrapy's default factory it
   - lets OpenSSL go down to DOWNLOAD_TLS_MIN_VERSION (TLSv1.0 in settings.default) at security level
     NIANBAO_TLS_SECURITY_LEVEL (0: TLS 1.0/1.1, SHA-1 and small keys, all refused by OpenSSL 3 at its
     default level 1), while the best version and cipher the server offers are still negotiated;
