@@ -80,6 +80,7 @@ class Link:
     text: str           # visible anchor text, whitespace collapsed
     title: str          # full title: the title attribute when the text is truncated ("..."/"…"), else the text
     date: str | None    # YYYY-MM-DD found in the link's row, if any
+    route: str = ""     # an app route in the href's fragment (#2381, #/list/12): the view a script draws
 
 
 @dataclass
@@ -222,7 +223,12 @@ class _Anchor:
     text: str
     title: str
     title_attr: str = ""
+    route: str = ""
 
+
+# Fragments that select a view of a script-drawn page (gkmlpt's #<column id>, hash routers' #/… and #!…),
+# unlike in-page anchors (#top, #content): kept beside the canonical URL for rendering.
+_ROUTE_RE = re.compile(r"^#(?:\d+|[/!].*)$")
 
 _TRAILING_DATE_RE = re.compile(r"[\s\[(（【]*" + DATE_RE.pattern + r"\s*日?[\])）】]*\s*$")
 
@@ -270,7 +276,9 @@ def _anchors(root, base: str, charset: str | None) -> list[_Anchor]:
             title_attr = " ".join((img.get("alt") or "").split()) if img is not None else ""
         # A date inside the anchor (<a><span>title</span><span>2014-02-14</span></a>) is not part of the title.
         bare = _TRAILING_DATE_RE.sub("", text) or text
-        out.append(_Anchor(a, url, text, _full_title(bare, title_attr), title_attr))
+        fragment = href.strip().partition("#")[2]
+        route = f"#{fragment}" if fragment and _ROUTE_RE.match(f"#{fragment}") else ""
+        out.append(_Anchor(a, url, text, _full_title(bare, title_attr), title_attr, route))
     return out
 
 
@@ -901,7 +909,7 @@ def analyse_listing(html: str, url: str, encoding: str | None = None) -> Listing
         for anchor in (a for a in candidates if kinds.get(id(a)) == kind):
             key = _page_key(anchor.url)
             date = dates.get(id(anchor)) or _row_date(_row_of(anchor, counts), anchor)
-            link = Link(anchor.url, anchor.text, anchor.title or anchor.text, date)
+            link = Link(anchor.url, anchor.text, anchor.title or anchor.text, date, anchor.route)
             if key in placed:
                 _merge(lists[placed[key][0]], placed[key][1], link)
             else:
@@ -943,7 +951,7 @@ def _merge(links: list[Link], index: int, other: Link) -> None:
     first = links[index]
     title = first.title if len(first.title) >= len(other.title) else other.title
     text = other.text if not first.text or _norm(first.text).lower() in MORE_WORDS else first.text
-    links[index] = Link(first.url, text, title, first.date or other.date)
+    links[index] = Link(first.url, text, title, first.date or other.date, first.route or other.route)
 
 
 def _is_site_root(url: str) -> bool:

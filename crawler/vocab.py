@@ -78,9 +78,10 @@ NESTED_MATCH_SHARE = 0.8
 #: image-only TRS_Editor, which holds only <img>, from losing to the footer).
 DENSITY_OVER_SELECTOR = 3
 
-#: Elements that carry no reading text.
+#: Elements that carry no reading text. Not <form>: ASP.NET WebForms pages wrap the whole page, report
+#: included, in <form id="aspnetForm">; the controls inside a search form are skipped one by one.
 SKIP_TAGS = frozenset({
-    "style", "script", "noscript", "form", "iframe", "object", "embed", "select", "option",
+    "style", "script", "noscript", "iframe", "object", "embed", "select", "option",
     "button", "input", "textarea", "link", "meta", "head", "title", "template", "svg", "canvas",
     "map", "area", "audio", "video",
 })
@@ -306,8 +307,11 @@ CONTENT_FARM_RE = re.compile(r"快捷搜索|范文|论文\s*合同|您可能还�
 # Column names, from reports.md §8 (政府信息公开年报, 公开年报, 政府信息公开(工作)年度报告, 年度报告,
 # 信息公开年报, 年报) and GovOpen-AutoAudit's nav synonyms: optional 政府/政务 + 信息 + 公开 + 工作,
 # then 年度报告 or 年报, optionally 专栏/栏目. Matched against the whole normalised text, so a report
-# title (which carries a year and an agency) never matches.
-COLUMN_NAME_RE = re.compile(r"^(?:政府|政务)?(?:信息)?(?:公开)?(?:工作)?(?:年度报告|年报)(?:专栏|栏目|专题)?$")
+# title (which carries a year and an agency) never matches. County and city portals split the column by
+# issuer (部门信息公开年报, 乡镇（街道）政府信息公开年报, 市直部门…): those scopes may lead.
+COLUMN_NAME_RE = re.compile(r"^(?:各?(?:部门|乡镇|镇街|街镇|镇|街道|乡镇[（(]街道[）)]|镇[（(]街道[）)]|市直部门|县直部门|区直部门|"
+                            r"市级部门|县级部门|区级部门|本级|本机关|市政府|县政府|区政府|区县|县区|县市区|市县))?"
+                            r"(?:政府|政务)?(?:信息)?(?:公开)?(?:工作)?(?:年度报告|年报)(?:专栏|栏目|专题)?$")
 # Per-year sub-columns: "2019年", "2019年度", "2019", "2019年度报告" (a directory URL decides).
 SUBCOLUMN_RE = re.compile(r"^(?:19|20)\d{2}(?:年度?)?(?:报告|年报|年度报告)?$")
 # Anything that names an annual report somewhere in its text or title.

@@ -13,6 +13,8 @@ Request meta keys:
   nianbao_column  the listing that led here is a report column (api pages: take every record)
   nianbao_api     the list-API call (crawler.jsonapi.ApiCall fields) an api page answers
   nianbao_render  why a request is rendered in Chromium (spiders.browser)
+  nianbao_route   the #fragment of the link to a column: the view a script-drawn page shows (#2381)
+  nianbao_paged   a listing page reached through a pager (a stale one stops the walk; a first page never does)
 
 Listings that plain HTML does not show: Hanweb dataproxy windows are POSTed (FormRequest), ASP.NET pagers
 posted back (FormRequest.from_response), and a page whose list a script draws is rendered once in
@@ -44,6 +46,7 @@ from crawler.listing import analyse_listing
 from crawler.storage import utcnow
 from crawler.urls import canonicalize, is_valid_http_url
 from crawler.vocab import LINK_NAMES_REPORT_RE
+from pipelines.store import store_from_crawler
 from spiders.browser import RENDER_META
 from spiders.failures import describe_failure
 
@@ -133,9 +136,9 @@ class ReportsSpider(scrapy.Spider):
     def _meta(self, role, site, hop=0, force=False, **extra):
         return {"nianbao_site": site, "nianbao_role": role, "nianbao_hop": hop, "nianbao_force": force, **extra}
 
-    def _request(self, url, role, *, site, hop=0, force=False, referer=None):
+    def _request(self, url, role, *, site, hop=0, force=False, referer=None, paged=False, route=""):
         callback = self.parse_article if role == "article" else self.parse_listing
-        meta = self._meta(role, site, hop, force)
+        meta = self._meta(role, site, hop, force, nianbao_paged=paged, nianbao_route=route)
         headers = {"Referer": referer} if referer else None
         if role != "article" and self.browser == "always" and self._count_render(site):
             return self._render_request(url, role, site=site, hop=hop, reason="always", referer=referer)
@@ -193,13 +196,17 @@ class ReportsSpider(scrapy.Spider):
         # Off a report column, analyse_listing returns only links that name an annual report.
         listing = analyse_listing(decoded.text, response.url, encoding=decoded.encoding)
         yield from self._follow(response, listing, site, role, hop)
-        if listing.script_shell and not listing.column_links and not listing.hub_links:
+        # a shell that is a report column, or a page with nothing else to follow, is worth one render
+        in_column = role == "column" or listing.is_report_column
+        if listing.script_shell and (in_column or not (listing.column_links or listing.hub_links)):
             if self.browser == "never":
                 self.crawler.stats.inc_value("nianbao/browser/not_rendered")
                 yield FetchFailure(url=response.url, stage="browser", site=site,
                                    reason="list drawn by script; not rendered (NIANBAO_BROWSER is never)")
             elif self._count_render(site):
-                yield self._render_request(response.url, role, site=site, hop=hop, reason="script_listing",
+                # the server never saw the link's #route, but the page's script draws the view it names
+                route = response.meta.get("nianbao_route", "")
+                yield self._render_request(response.url + route, role, site=site, hop=hop, reason="script_listing",
                                            referer=response.url)
 
     async def parse_rendered(self, response):
@@ -211,10 +218,15 @@ class ReportsSpider(scrapy.Spider):
         role = response.meta["nianbao_role"]
         hop = response.meta["nianbao_hop"]
         listing = analyse_listing(response.text, response.url)
+        calls = response.meta["nianbao_xhr"].calls
+        self.crawler.stats.inc_value("nianbao/browser/listings")
+        store_from_crawler(self.crawler).note_host(
+            urlsplit(response.url).netloc, "browser", f"list drawn by script at {response.url}; "
+            f"{len(listing.report_links)} report links rendered, {len(calls)} JSON calls seen")
         for out in self._follow(response, listing, site, role, hop, postbacks=False):
             yield out
         in_column = role == "column" or listing.is_report_column
-        for call in response.meta["nianbao_xhr"].calls:
+        for call in calls:
             key = (call.method, call.url, call.body)
             if self._on_site(call.url, site) and key not in self._seen_forms[site] and self._count_listing(site):
                 self._seen_forms[site].add(key)
@@ -263,7 +275,7 @@ class ReportsSpider(scrapy.Spider):
         in_column = role == "column" or listing.is_report_column
         for link in listing.column_links:
             if self._on_site(link.url, site) and self._count_listing(site):
-                yield self._request(link.url, "column", site=site, hop=hop, referer=response.url)
+                yield self._request(link.url, "column", site=site, hop=hop, referer=response.url, route=link.route)
         if not listing.column_links and not in_column and hop < self.discovery_hops:
             for link in listing.hub_links:
                 if self._on_site(link.url, site) and self._count_listing(site):
@@ -279,21 +291,24 @@ class ReportsSpider(scrapy.Spider):
             new += 1
             yield self._request(link.url, "article", site=site, referer=response.url)
 
-        # A page that brings no new report is the end of the column or a pagination trap: stop there.
-        if in_column and new:
+        # A later page that brings no new report is the end of the column or a pagination trap: stop there.
+        # A column's first page always counts: a home page may already have listed its latest reports.
+        paged = response.meta.get("nianbao_paged", False)
+        if in_column and (new or not paged):
             for url in listing.page_links:
                 if self._on_site(url, site) and self._count_listing(site):
-                    yield self._request(url, "column", site=site, hop=hop, referer=response.url)
+                    yield self._request(url, "column", site=site, hop=hop, referer=response.url, paged=True)
             for form in listing.form_pages:
                 key = ("POST", form.url, tuple(form.formdata))
                 if self._on_site(form.url, site) and key not in self._seen_forms[site] and self._count_listing(site):
                     self._seen_forms[site].add(key)
                     yield scrapy.FormRequest(form.url, formdata=form.formdata, callback=self.parse_listing,
-                                             errback=self.on_error, meta=self._meta("column", site, hop),
+                                             errback=self.on_error,
+                                             meta=self._meta("column", site, hop, nianbao_paged=True),
                                              headers={"Referer": response.url, "X-Requested-With": "XMLHttpRequest"})
             if postbacks:
                 yield from self._postback_requests(response, listing, site, hop)
-        elif in_column and (listing.page_links or listing.form_pages or listing.postbacks) and not new:
+        elif in_column and (listing.page_links or listing.form_pages or listing.postbacks):
             logger.info("nianbao: %s brought no new report links; not following its pages", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
 
@@ -310,7 +325,7 @@ class ReportsSpider(scrapy.Spider):
                 request = scrapy.FormRequest.from_response(
                     response, formdata={"__EVENTTARGET": postback.target, "__EVENTARGUMENT": postback.argument},
                     dont_click=True, callback=self.parse_listing, errback=self.on_error,
-                    meta=self._meta("column", site, hop), headers={"Referer": response.url})
+                    meta=self._meta("column", site, hop, nianbao_paged=True), headers={"Referer": response.url})
             except ValueError as exc:      # no <form> on the page to post back
                 logger.info("nianbao: cannot post back %s on %s: %s", postback.argument, response.url, exc)
                 continue

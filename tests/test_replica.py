@@ -24,7 +24,10 @@ LOOKALIKES = [e for e in TRUTH if e["kind"] == "lookalike"]
 TRAPS = {e["kind"]: e for e in TRUTH if e["kind"] not in ("report", "lookalike")}
 FLAKY = TRAPS["flaky"]["path"]
 NO_REDIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-ENCODING = {"tongyu": "gbk"}
+ENCODING = {"tongyu": "gbk", "aspnet": "gbk"}
+# Sites behind an anti-bot layer answer a plain client with the challenge (tests/test_replica_hard.py
+# clears them in Chromium); their pages are checked there.
+CHALLENGED = {e["site"] for e in TRUTH if e["kind"] == "challenge"}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +60,8 @@ def test_each_site_has_its_own_loopback_address_and_a_home_page(server):
     assert len(set(hosts)) == len(hosts) and all(h.startswith("127.0.0.") and h != "127.0.0.1" for h in hosts)
     for name in SITE_NAMES:
         status, _, body = fetch(server.url(name, "/"))
-        assert status == 200 and b"<html" in body[:300].lower()
+        assert (status == 200) == (name not in CHALLENGED or name == "shield"), (name, status)
+        assert name in CHALLENGED or b"<html" in body[:300].lower()
 
 
 def test_flaky_answers_503_first_then_the_report(server):
@@ -68,7 +72,7 @@ def test_flaky_answers_503_first_then_the_report(server):
 
 
 def test_every_expected_page_answers_200_and_holds_its_truth(server):
-    for entry in REPORTS:
+    for entry in (e for e in REPORTS if e["site"] not in CHALLENGED):
         for path in entry["paths"]:
             if path == FLAKY:
                 continue
@@ -79,7 +83,7 @@ def test_every_expected_page_answers_200_and_holds_its_truth(server):
                 assert needle in text, (entry["title"], needle)
             for chrome in entry["must_not_contain"]:
                 assert chrome in body.decode(ENCODING.get(entry["site"], "utf-8")), (entry["title"], chrome)
-    for entry in LOOKALIKES:
+    for entry in (e for e in LOOKALIKES if e["site"] not in CHALLENGED):
         assert fetch(server.url(entry["site"], entry["path"]))[0] == 200, entry
 
 
@@ -231,7 +235,7 @@ def test_stopping_the_server_ends_a_stall():
 
 def test_ground_truth_is_deterministic_and_scales():
     assert expected(scale=1) == TRUTH
-    assert 45 <= len(REPORTS) <= 80
+    assert 200 <= len(REPORTS) <= 300
     for site in SITE_NAMES[:5]:
         pairs = [(e["agency"], e["year"]) for e in REPORTS if e["site"] == site]
         assert len(pairs) == len(set(pairs)), site

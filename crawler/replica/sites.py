@@ -1,7 +1,11 @@
-"""The seven replica sites, built together, and the ground truth of what a crawler should make of them."""
+"""The replica sites, built together, and the ground truth of what a crawler should make of them."""
 
 from __future__ import annotations
 
+from .aspnet import Aspnet
+from .challenges import Jsl, Ruishu, Shield, Waf
+from .dataproxy import Dataproxy
+from .gkmlpt import Gkmlpt
 from .jianchuan import Jianchuan
 from .jilin import Jilin
 from .panshi import Panshi
@@ -14,7 +18,8 @@ from .traps import Traps
 from .wenku import Wenku
 from .yangcheng import Yangcheng
 
-SITE_NAMES = ("panshi", "tongyu", "jilin", "jianchuan", "yangcheng", "wenku", "traps")
+SITE_NAMES = ("panshi", "tongyu", "jilin", "jianchuan", "yangcheng", "wenku", "traps",
+              "dataproxy", "gkmlpt", "aspnet", "jsl", "ruishu", "shield", "waf")
 
 
 def build_sites(scale: int = 1) -> list[Site]:
@@ -23,7 +28,8 @@ def build_sites(scale: int = 1) -> list[Site]:
         raise ValueError(f"scale must be >= 1, got {scale}")
     panshi = Panshi(scale)
     sites = [panshi, Tongyu(scale), Jilin(scale, panshi.songshan_path), Jianchuan(scale), Yangcheng(scale),
-             Wenku(scale), Traps(scale)]
+             Wenku(scale), Traps(scale), Dataproxy(scale), Gkmlpt(scale), Aspnet(scale), Jsl(scale), Ruishu(scale),
+             Shield(scale), Waf(scale)]
     assert tuple(s.name for s in sites) == SITE_NAMES
     return sites
 
