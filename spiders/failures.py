@@ -7,6 +7,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx
 from twisted.web._newclient import ResponseFailed
 
+from spiders.challenges import ChallengeFailed
 from spiders.tls import tls_error
 
 # (exception classes, reason) in the order they are checked; Scrapy 2.13+ wraps Twisted's errors in its own.
@@ -38,6 +39,8 @@ def describe_failure(failure) -> tuple[str, str]:
         if "DataLoss" in inner:
             return "fetch", "truncated body (shorter than its Content-Length)"
         return "fetch", f"response failed ({inner or exc})"
+    if failure.check(ChallengeFailed):
+        return "challenge", str(exc)
     if failure.check(sx.IgnoreRequest):
         msg = str(exc) or type(exc).__name__
         if "robots.txt" in msg:
