@@ -1,11 +1,14 @@
-"""Print the spine's benchmark figures (no assertions): crawl pages/s vs a bare Scrapy spider on the same
-replica pages, and text extraction time and fidelity vs trafilatura on the same report pages.
+"""Print the benchmark figures (no assertions): crawl pages/s vs a bare Scrapy spider on the same replica
+pages, text extraction time and fidelity vs trafilatura on the same report pages, and Chromium use.
 
     python -m bench [--scale N]
 
-Runs, in one process and one reactor: (1) a nianbao crawl of the replica (warm-up, and the list of URLs it
-fetched), (2) a bare Scrapy spider fetching exactly those URLs with the same politeness settings and no
-processing, (3) nianbao again into a fresh store. Ratio = pages/s of (3) / pages/s of (2).
+Runs, in one process and one reactor: (1) a nianbao crawl of the replica's plain sites (warm-up, and the
+list of URLs it fetched), (2) a bare Scrapy spider fetching exactly those URLs with the same politeness
+settings and no processing, (3) nianbao again into a fresh store. Ratio = pages/s of (3) / pages/s of (2).
+Then (4) nianbao over the sites that need a browser (script-drawn lists, anti-bot challenges): pages
+rendered against pages that needed it (goal 1.0), pages rendered on the plain sites in (3) (goal 0), and
+seconds per fed report on browser sites against plain ones.
 """
 
 from __future__ import annotations
@@ -86,8 +89,15 @@ def _crawl(runner: CrawlerRunner, spidercls, timed: Timed, **kwargs):
     return crawler
 
 
-def crawl_figures(replica: ReplicaServer, workdir: Path) -> dict:
-    starts = [replica.url(name, "/") for name in sorted(replica.sites) if name != "traps"]
+def browser_sites(scale: int) -> set[str]:
+    """Sites whose reports need Chromium somewhere: a script-drawn listing or a challenge."""
+    return {e["site"] for e in expected(scale) if e["kind"] in ("js_listing", "challenge")}
+
+
+def crawl_figures(replica: ReplicaServer, workdir: Path, scale: int) -> dict:
+    needs_browser = browser_sites(scale)
+    starts = [replica.url(name, "/") for name in sorted(replica.sites) if name != "traps" and name not in needs_browser]
+    browser_starts = [replica.url(name, "/") for name in sorted(needs_browser)]
     results = {}
 
     @defer.inlineCallbacks
@@ -99,9 +109,13 @@ def crawl_figures(replica: ReplicaServer, workdir: Path) -> dict:
         yield _crawl(CrawlerRunner(_settings({"ITEM_PIPELINES": {}, "DOWNLOADER_MIDDLEWARES": {}})), BareSpider,
                      bare, urls=list(warm.urls))
         full = Timed()
-        yield _crawl(CrawlerRunner(_settings({"NIANBAO_STORE": str(workdir / "full")})), ReportsSpider, full,
-                     start_urls=starts)
-        results.update(bare=bare, full=full)
+        full_crawler = yield _crawl(CrawlerRunner(_settings({"NIANBAO_STORE": str(workdir / "full")})), ReportsSpider,
+                                    full, start_urls=starts)
+        browser = Timed()
+        browser_crawler = yield _crawl(CrawlerRunner(_settings({"NIANBAO_STORE": str(workdir / "browser")})),
+                                       ReportsSpider, browser, start_urls=browser_starts)
+        results.update(bare=bare, full=full, browser=browser, full_stats=full_crawler.stats.get_stats(),
+                       browser_stats=browser_crawler.stats.get_stats())
         reactor.stop()
 
     reactor.callWhenRunning(run)
@@ -155,7 +169,7 @@ def main(argv=None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     try:
         with ReplicaServer(scale=args.scale) as replica:
-            res = crawl_figures(replica, workdir)
+            res = crawl_figures(replica, workdir, args.scale)
             known = known_texts(replica, workdir / "full", args.scale)
         bare, full = res["bare"], res["full"]
         bare_rate = len(bare.urls) / bare.seconds
@@ -171,6 +185,20 @@ def main(argv=None) -> int:
               f"{ex['whole_ms']:.2f} ms/page, against {1000 / bare_rate:.2f} ms/page of a bare Scrapy fetch")
         print(f"extract similarity to the known text over {ex['compared']} pages: nianbao {ex['sim_ours']:.3f}, "
               f"trafilatura {ex['sim_traf']:.3f}")
+        truth = expected(args.scale)
+        needed = sum(1 for e in truth if e["kind"] in ("js_listing", "challenge"))
+        rendered = res["browser_stats"].get("nianbao/browser/pages", 0)
+        plain_rendered = res["full_stats"].get("nianbao/browser/pages", 0)
+        print(f"browser pages rendered / pages that needed it: {rendered} / {needed} = {rendered / needed:.2f}"
+              f"  (goal 1.0; {len(browser_sites(args.scale))} sites with script-drawn lists or challenges)")
+        print(f"browser pages rendered on the plain sites: {plain_rendered}  (goal 0)")
+        fed_plain = res["full_stats"].get("nianbao/feed/reports", 0)
+        fed_browser = res["browser_stats"].get("nianbao/feed/reports", 0)
+        per_plain = full.seconds / max(fed_plain, 1)
+        per_browser = res["browser"].seconds / max(fed_browser, 1)
+        print(f"browser time per fed report: browser sites {1000 * per_browser:.1f} ms ({fed_browser} reports in "
+              f"{res['browser'].seconds:.1f} s, Chromium start included), plain sites {1000 * per_plain:.1f} ms "
+              f"({fed_plain} reports in {full.seconds:.1f} s); ratio {per_browser / per_plain:.2f}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

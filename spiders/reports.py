@@ -17,7 +17,7 @@ Request meta keys:
   nianbao_paged   a listing page reached through a pager (a stale one stops the walk; a first page never does)
 
 Listings that plain HTML does not show: Hanweb dataproxy windows are POSTed (FormRequest), ASP.NET pagers
-posted back (FormRequest.from_response), and a page whose list a script draws is rendered once in
+posted back (form2request, Scrapy's successor to FormRequest.from_response), and a page whose list a script draws is rendered once in
 Chromium, which also records the JSON list API the page called; the API's later pages are then fetched
 without the browser. Attachments of an article (and the images of a 图片版 page) are fetched one after
 the other before the article's item is yielded, so the pipelines see the page and its files together.
@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import TextResponse
+from form2request import form2request
 from scrapy_playwright.page import PageMethod
 
 from crawler.attachments import attachment_links
@@ -321,15 +322,18 @@ class ReportsSpider(scrapy.Spider):
             if key in self._seen_forms[site] or not self._count_listing(site):
                 continue
             self._seen_forms[site].add(key)
-            try:
-                request = scrapy.FormRequest.from_response(
-                    response, formdata={"__EVENTTARGET": postback.target, "__EVENTARGUMENT": postback.argument},
-                    dont_click=True, callback=self.parse_listing, errback=self.on_error,
-                    meta=self._meta("column", site, hop, nianbao_paged=True), headers={"Referer": response.url})
-            except ValueError as exc:      # no <form> on the page to post back
-                logger.info("nianbao: cannot post back %s on %s: %s", postback.argument, response.url, exc)
+            # the form that carries the page state (ASP.NET wraps the whole page in it); form2request is
+            # what Scrapy 2.19 recommends over the deprecated FormRequest.from_response
+            form = response.xpath('//form[.//input[@name="__VIEWSTATE"]]') or response.xpath("//form")
+            if not form:
+                logger.info("nianbao: cannot post back %s on %s: no <form>", postback.argument, response.url)
                 continue
-            yield request
+            data = form2request(form[0], {"__EVENTTARGET": postback.target, "__EVENTARGUMENT": postback.argument},
+                                click=False)
+            yield scrapy.Request(data.url, method=data.method, body=data.body,
+                                 headers={**dict(data.headers), "Referer": response.url},
+                                 callback=self.parse_listing, errback=self.on_error,
+                                 meta=self._meta("column", site, hop, nianbao_paged=True))
 
     def _count_listing(self, site: str) -> bool:
         if self._listing_pages[site] >= self.max_listing_pages:
