@@ -19,7 +19,7 @@ from crawler.extract import Page, extract_page, with_title_first
 from crawler.files import BadFile, FileText, file_kind, read_file
 from crawler.metadata import Metadata, extract_metadata
 
-__all__ = ["Document", "read_document", "read_body", "use_attachments", "UnsupportedContent", "DecodeError",
+__all__ = ["Document", "read_document", "read_body", "use_attachments", "introduces_files", "UnsupportedContent", "DecodeError",
            "BadFile", "filename_of"]
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
@@ -32,6 +32,11 @@ _TEXT_KIND_RANK = {"pdf": 0, "docx": 0, "doc": 0, "wps": 0, "image": 1, "xlsx": 
 _ATTACHMENT_LINE_RE = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*)?.{0,80}\.(?:pdf|docx?|wps|xlsx?|et)\s*$|^附件\s*\d*\s*[:：]\s*"
                                  r"|^(?:相关)?附件\s*[:：]?\s*$|点击下载|下载附件", re.I)
 _FILENAME_RE = re.compile(r"filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)|filename\s*=\s*\"?([^\";]+)\"?", re.I)
+
+
+_FILE_MEDIA_PREFIXES = ("application/pdf", "application/msword", "application/vnd.", "application/x-pdf",
+                        "application/wps", "application/kswps", "application/x-xls")
+_FILE_NAME_RE = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et)(?:$|[?#])", re.I)
 
 
 class UnsupportedContent(ValueError):
@@ -102,7 +107,11 @@ def read_body(body: bytes, content_type: str | None, url: str, name: str | None 
     `name` is the file's published name when the server gave one (Content-Disposition), else the URL.
     """
     kind = file_kind(body, content_type, name or url)
-    if kind is None or kind == "html" or (kind == "image" and _media_type(content_type) in ("text/html",)):
+    media = _media_type(content_type)
+    if kind == "html" and (media.startswith(_FILE_MEDIA_PREFIXES) or _FILE_NAME_RE.search(name or url)):
+        # an error page served as the file (200 + application/pdf, or at a .pdf URL): read_file names it
+        return _file_document(read_file(body, content_type, name or url), url, name or url)
+    if kind is None or kind == "html" or (kind == "image" and media in ("text/html",)):
         if kind is None and _media_type(content_type) not in _HTML_TYPES and not _looks_like_html(body):
             raise UnsupportedContent(f"content type {_media_type(content_type) or 'missing'} is neither an HTML "
                                      f"page nor a report file")
@@ -116,11 +125,16 @@ def _own_text_chars(page: Page) -> int:
     return sum(len(line) for line in lines if not _ATTACHMENT_LINE_RE.search(line.strip()))
 
 
+def introduces_files(doc: Document) -> bool:
+    """A page whose own text (title and 附件 lines aside) is too short to be the report."""
+    return doc.source == "page" and _own_text_chars(doc.page) < THIN_PAGE_CHARS
+
+
 def use_attachments(doc: Document, files: list[FileText], url: str) -> Document:
     """The report document once its attachments are read: an article page that only introduces its files
     takes its text from the best of them (documents before page images before spreadsheets, then the
     longest); a page with its own report text keeps it."""
-    if doc.source != "page" or not files or _own_text_chars(doc.page) >= THIN_PAGE_CHARS:
+    if not files or not introduces_files(doc):
         return doc
     usable = [f for f in files if f.text and f.text.strip()]
     if not usable:

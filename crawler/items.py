@@ -23,6 +23,7 @@ class FetchedPage:
     method: str = "GET"
     referer: str | None = None
     force: bool = False                        # backfill --force: feed even when the classifier rejects
+    listed_date: str | None = None             # YYYY-MM-DD the listing showed beside the link (a file has no byline)
     # filled by pipelines
     sha256: str | None = None
     content_type: str | None = None

@@ -8,7 +8,8 @@ import logging
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.document import (BadFile, DecodeError, UnsupportedContent, filename_of, read_body, use_attachments)
+from crawler.document import (BadFile, DecodeError, UnsupportedContent, filename_of, introduces_files, read_body,
+                              use_attachments)
 from crawler.files import read_file
 from crawler.items import FetchedPage
 from pipelines.store import StorePipeline
@@ -31,6 +32,12 @@ class ExtractPipeline(StorePipeline):
             raise DropItem(f"failed {adapter['url']} [{stage}]: {reason} (raw archived as {adapter['sha256']})",
                            log_level="WARNING")
         texts = [ft for ft in (self._read_attachment(a, adapter["site"]) for a in adapter["attachments"]) if ft]
+        if adapter["attachments"] and not texts and introduces_files(doc):
+            # the page only points at its report file, and no file could be read: nothing to feed
+            reason = "the page only introduces its attachments and none could be read"
+            self._fail(adapter["url"], "attachment", reason, adapter["site"])
+            raise DropItem(f"failed {adapter['url']} [attachment]: {reason} (raw archived as {adapter['sha256']})",
+                           log_level="WARNING")
         doc = use_attachments(doc, texts, adapter["final_url"])
         adapter["document"] = doc
         adapter["encoding"] = doc.encoding
@@ -42,7 +49,12 @@ class ExtractPipeline(StorePipeline):
         adapter["title"] = doc.meta.title or doc.page.title
         adapter["agency"] = doc.meta.agency
         adapter["year"] = doc.meta.year
-        adapter["published"] = doc.meta.published
+        # a file has no byline: the date its listing showed is its publication date (a date in its text is
+        # when it was signed); a page's own byline comes first
+        if doc.source == "file":
+            adapter["published"] = adapter["listed_date"] or doc.meta.published
+        else:
+            adapter["published"] = doc.meta.published or adapter["listed_date"]
         adapter["site_name"] = doc.meta.site_name
         return item
 

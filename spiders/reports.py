@@ -13,6 +13,7 @@ Request meta keys:
   nianbao_column  the listing that led here is a report column (api pages: take every record)
   nianbao_api     the list-API call (crawler.jsonapi.ApiCall fields) an api page answers
   nianbao_render  why a request is rendered in Chromium (spiders.browser)
+  nianbao_listed  the date the listing showed beside an article's link (the published date of a bare file)
   nianbao_route   the #fragment of the link to a column: the view a script-drawn page shows (#2381)
   nianbao_paged   a listing page reached through a pager (a stale one stops the walk; a first page never does)
 
@@ -44,6 +45,7 @@ from crawler.encoding import DecodeError, decode_html
 from crawler.items import FetchedFile, FetchedPage, FetchFailure
 from crawler.jsonapi import ApiCall, next_api_call, read_api_page
 from crawler.listing import analyse_listing
+from crawler.metadata import parse_date
 from crawler.storage import utcnow
 from crawler.urls import canonicalize, is_valid_http_url
 from crawler.vocab import LINK_NAMES_REPORT_RE
@@ -137,9 +139,9 @@ class ReportsSpider(scrapy.Spider):
     def _meta(self, role, site, hop=0, force=False, **extra):
         return {"nianbao_site": site, "nianbao_role": role, "nianbao_hop": hop, "nianbao_force": force, **extra}
 
-    def _request(self, url, role, *, site, hop=0, force=False, referer=None, paged=False, route=""):
+    def _request(self, url, role, *, site, hop=0, force=False, referer=None, paged=False, route="", listed=None):
         callback = self.parse_article if role == "article" else self.parse_listing
-        meta = self._meta(role, site, hop, force, nianbao_paged=paged, nianbao_route=route)
+        meta = self._meta(role, site, hop, force, nianbao_paged=paged, nianbao_route=route, nianbao_listed=listed)
         headers = {"Referer": referer} if referer else None
         if role != "article" and self.browser == "always" and self._count_render(site):
             return self._render_request(url, role, site=site, hop=hop, reason="always", referer=referer)
@@ -256,7 +258,8 @@ class ReportsSpider(scrapy.Spider):
             if not in_column and not LINK_NAMES_REPORT_RE.search(record.title):
                 continue
             self._seen_reports[site].add(record.url)
-            yield self._request(record.url, "article", site=site, referer=response.url)
+            yield self._request(record.url, "article", site=site, referer=response.url,
+                                listed=parse_date(record.date) if record.date else None)
         call = ApiCall(**response.meta["nianbao_api"])
         following = next_api_call(call, page, seen)
         if fresh and following is not None:
@@ -290,7 +293,7 @@ class ReportsSpider(scrapy.Spider):
                 continue
             self._seen_reports[site].add(link.url)
             new += 1
-            yield self._request(link.url, "article", site=site, referer=response.url)
+            yield self._request(link.url, "article", site=site, referer=response.url, listed=link.date)
 
         # A later page that brings no new report is the end of the column or a pagination trap: stop there.
         # A column's first page always counts: a home page may already have listed its latest reports.
@@ -356,6 +359,7 @@ class ReportsSpider(scrapy.Spider):
             method=response.request.method,
             referer=(response.request.headers.get("Referer") or b"").decode("latin-1") or None,
             force=meta.get("nianbao_force", False),
+            listed_date=meta.get("nianbao_listed"),
         )
         links = []
         if isinstance(response, TextResponse):

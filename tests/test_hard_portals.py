@@ -128,3 +128,51 @@ def test_an_expired_clearance_is_cleared_again(own_sites, tmp_path):
     fed = read_feed(tmp_path / "s" / "feed")
     assert len(fed) == len(_reports_of("jsl"))
     assert open_store(tmp_path / "s").failures() == []
+
+
+# --- reports published as files ------------------------------------------------------------------------
+BAD_FILES = [e for e in EXPECTED if e["kind"] == "bad_file"]
+FILE_REPORTS = [e for e in EXPECTED if e["kind"] == "report" and e.get("raw_kind", "html") != "html"]
+
+
+def test_every_bad_file_is_a_recorded_failure_with_its_bytes_archived(crawled, replica):
+    assert len(BAD_FILES) >= 4
+    store = open_store(crawled.store)
+    failures = store.failures()
+    fetched = {f["url"]: f for f in store.fetches()}
+    fed = {r["url"] for r in read_feed(crawled.store / "feed")}
+    for entry in BAD_FILES:
+        url = replica.url(entry["site"], entry["path"])
+        mine = [f for f in failures if f["url"] == url]
+        assert mine, f"no failure for {entry['path']}"
+        assert entry["reason"] in mine[0]["reason"], mine
+        assert url not in fed
+        if entry.get("page"):          # the article that only pointed at the broken file is not fed either
+            assert replica.url(entry["site"], entry["page"]) not in fed
+        if entry["reason"] != "empty file":
+            assert store.get_raw(fetched[url]["sha256"]) is not None, "received bytes are archived"
+    store.close()
+
+
+def test_file_reports_keep_their_file_as_raw_or_attachment(crawled, replica):
+    import hashlib
+    import urllib.request
+
+    by_url = {replica.url(e["site"], p): e for e in FILE_REPORTS for p in e["paths"]}
+    records = [r for r in read_feed(crawled.store / "feed") if r["url"] in by_url]
+    assert len(records) == len(FILE_REPORTS)
+    for record in records:
+        entry = by_url[record["url"]]
+        if record["text_source"] == "file":        # linked directly: the file is the raw
+            assert record["raw"]["kind"] == entry["raw_kind"], entry["title"]
+            assert record["attachments"] == []
+        else:                                       # an article page introduces it: the file is an attachment
+            assert record["raw"]["kind"] == "html"
+            files = {urlsplit(a["url"]).path + ("?" + urlsplit(a["url"]).query if urlsplit(a["url"]).query else "")
+                     for a in record["attachments"]}
+            assert set(entry["attachments"]) <= files, (entry["title"], files)
+            for att in record["attachments"]:
+                body = urllib.request.urlopen(att["url"], timeout=10).read()
+                assert hashlib.sha256(body).hexdigest() == att["sha256"], att["url"]
+                assert att["text"] and att["error"] is None
+        assert record["published"] == entry["published"], entry["title"]

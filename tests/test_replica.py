@@ -72,7 +72,9 @@ def test_flaky_answers_503_first_then_the_report(server):
 
 
 def test_every_expected_page_answers_200_and_holds_its_truth(server):
-    for entry in (e for e in REPORTS if e["site"] not in CHALLENGED):
+    # a report published as a file (or read from its page's attachment) is checked in tests/test_fujian.py
+    for entry in (e for e in REPORTS if e["site"] not in CHALLENGED and e.get("raw_kind", "html") == "html"
+                  and not e.get("ocr")):
         for path in entry["paths"]:
             if path == FLAKY:
                 continue

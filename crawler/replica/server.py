@@ -185,6 +185,12 @@ class _SiteServer(ThreadingHTTPServer):
         self.site, self.ctx, self.tls = site, ctx, tls
         super().__init__(address, _Handler)
 
+    def handle_error(self, request, client_address):
+        # a client that hangs up mid-request (a cancelled download, a crawl that stopped) is not a server bug
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     def finish_request(self, request, client_address):
         # TLS handshakes run here, in the connection's own thread: a client that never finishes one (or
         # speaks plain HTTP to a TLS port) holds only that thread, never the accept loop

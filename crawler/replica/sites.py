@@ -5,6 +5,7 @@ from __future__ import annotations
 from .aspnet import Aspnet
 from .challenges import Jsl, Ruishu, Shield, Waf
 from .dataproxy import Dataproxy
+from .fujian import Fujian
 from .gkmlpt import Gkmlpt
 from .jianchuan import Jianchuan
 from .jilin import Jilin
@@ -19,7 +20,7 @@ from .wenku import Wenku
 from .yangcheng import Yangcheng
 
 SITE_NAMES = ("panshi", "tongyu", "jilin", "jianchuan", "yangcheng", "wenku", "traps",
-              "dataproxy", "gkmlpt", "aspnet", "jsl", "ruishu", "shield", "waf")
+              "dataproxy", "gkmlpt", "aspnet", "jsl", "ruishu", "shield", "waf", "fujian")
 
 
 def build_sites(scale: int = 1) -> list[Site]:
@@ -29,7 +30,7 @@ def build_sites(scale: int = 1) -> list[Site]:
     panshi = Panshi(scale)
     sites = [panshi, Tongyu(scale), Jilin(scale, panshi.songshan_path), Jianchuan(scale), Yangcheng(scale),
              Wenku(scale), Traps(scale), Dataproxy(scale), Gkmlpt(scale), Aspnet(scale), Jsl(scale), Ruishu(scale),
-             Shield(scale), Waf(scale)]
+             Shield(scale), Waf(scale), Fujian(scale)]
     assert tuple(s.name for s in sites) == SITE_NAMES
     return sites
 
@@ -38,6 +39,8 @@ def _chrome_on_page(site: Site, ctx: Context, path: str, text: str) -> list[str]
     """Chrome words the rendered page shows outside the report text."""
     base, _, query = path.partition("?")
     reply = site.respond(ctx, base, query)
+    if "html" not in (reply.content_type or ""):
+        return []            # a report published as a file has no page chrome
     page = reply.body.decode(site.encoding)
     return [w for w in CHROME_WORDS if w in page and w not in text]
 
