@@ -258,7 +258,7 @@ class ReplicaServer:
     ``.sites`` maps site name to base URL; ``.url(site, path)`` joins a path to it.
     """
 
-    def __init__(self, scale: int = 1, base: str = "127.0.0", port: int = 0, startup_timeout: float = 60.0):
+    def __init__(self, scale: int = 1, base: str = "127.0.0", port: int = 0, startup_timeout: float = 180.0):
         self.scale, self.base, self.port, self.startup_timeout = scale, base, port, startup_timeout
         self.sites: dict[str, str] = {}
         self.proc: subprocess.Popen | None = None
