@@ -22,7 +22,7 @@ from crawler.urls import canonicalize, is_valid_http_url
 __all__ = ["AttachmentLink", "attachment_links", "MAX_ATTACHMENTS"]
 
 MAX_ATTACHMENTS = 8
-FILE_EXT_RE = re.compile(r"\.(pdf|docx?|wps|xlsx?|et)$", re.I)
+FILE_EXT_RE = re.compile(r"\.(pdf|docx?|wps|rtf|xlsx?|et)$", re.I)
 IMAGE_EXT_RE = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?)$", re.I)
 # A body with less visible text than this and images in it is an image-only (图片版) report.
 IMAGE_ONLY_MAX_CHARS = 150

@@ -28,15 +28,15 @@ _SNIFF = (b"<html", b"<!doctype html", b"<head", b"<body", b"<meta", b"<div", b"
 THIN_PAGE_CHARS = 200
 # Attachment kinds in the order they are preferred as the report's text: the report itself is a
 # document; a spreadsheet holds only its statistics tables.
-_TEXT_KIND_RANK = {"pdf": 0, "docx": 0, "doc": 0, "wps": 0, "image": 1, "xlsx": 2, "xls": 2, "et": 2}
-_ATTACHMENT_LINE_RE = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*)?.{0,80}\.(?:pdf|docx?|wps|xlsx?|et)\s*$|^附件\s*\d*\s*[:：]\s*"
+_TEXT_KIND_RANK = {"pdf": 0, "docx": 0, "doc": 0, "wps": 0, "rtf": 0, "image": 1, "xlsx": 2, "xls": 2, "et": 2}
+_ATTACHMENT_LINE_RE = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*)?.{0,80}\.(?:pdf|docx?|wps|rtf|xlsx?|et)\s*$|^附件\s*\d*\s*[:：]\s*"
                                  r"|^(?:相关)?附件\s*[:：]?\s*$|点击下载|下载附件", re.I)
 _FILENAME_RE = re.compile(r"filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)|filename\s*=\s*\"?([^\";]+)\"?", re.I)
 
 
 _FILE_MEDIA_PREFIXES = ("application/pdf", "application/msword", "application/vnd.", "application/x-pdf",
                         "application/wps", "application/kswps", "application/x-xls")
-_FILE_NAME_RE = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et)(?:$|[?#])", re.I)
+_FILE_NAME_RE = re.compile(r"\.(?:pdf|docx?|wps|rtf|xlsx?|et)(?:$|[?#])", re.I)
 
 
 class UnsupportedContent(ValueError):

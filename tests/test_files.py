@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import io
 import random
+import re
 import time
 from dataclasses import replace
 
@@ -37,7 +38,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def lines_equal(got: str, want: str) -> None:
     """Equal line for line, whitespace runs folded; on failure the diff says where."""
-    fold = lambda text: [" ".join(line.split(" ")) for line in text.splitlines()]  # noqa: E731
+    fold = lambda text: [re.sub(r"[ \u3000\xa0]+", " ", line).strip() for line in text.splitlines()]  # noqa: E731
     assert fold(got) == fold(want), "\n".join(difflib.unified_diff(fold(want), fold(got), lineterm="", n=0))
 
 
@@ -51,7 +52,7 @@ def similarity(got: str, want: str) -> float:
     ("pdf", D.make_pdf, "http://www.fjyc.gov.cn/zwgk/P020240115512345678901.pdf", "application/pdf"),
     ("doc", D.make_doc, "http://www.fjyc.gov.cn/zwgk/P020240115512345678901.doc", "application/msword"),
     ("wps", D.make_wps, "永春县教育局2023年政府信息公开工作年度报告.wps", "application/octet-stream"),
-])
+], ids=["docx", "pdf", "doc", "wps"])
 def test_word_and_pdf_files_give_the_faithful_text(kind, make, url, ctype):
     body = make(TABLE_REPORT)
     assert file_kind(body, ctype, url) == kind
@@ -72,7 +73,7 @@ def test_pdf_text_keeps_every_character_and_inserts_no_layout_spaces():
     assert " 年" not in result.text and "年 " not in result.text
 
 
-@pytest.mark.parametrize("kind, make", [("xlsx", D.make_xlsx), ("xls", D.make_xls)])
+@pytest.mark.parametrize("kind, make", [("xlsx", D.make_xlsx), ("xls", D.make_xls)], ids=["xlsx", "xls"])
 def test_spreadsheets_give_one_tab_joined_line_per_row(kind, make):
     body = make(TABLE_REPORT)
     assert file_kind(body, None, f"统计表.{kind}") == kind
