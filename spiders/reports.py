@@ -226,7 +226,7 @@ class ReportsSpider(scrapy.Spider):
         store_from_crawler(self.crawler).note_host(
             urlsplit(response.url).netloc, "browser", f"list drawn by script at {response.url}; "
             f"{len(listing.report_links)} report links rendered, {len(calls)} JSON calls seen")
-        for out in self._follow(response, listing, site, role, hop, postbacks=False):
+        for out in self._follow(response, listing, site, role, hop):
             yield out
         in_column = role == "column" or listing.is_report_column
         for call in calls:
@@ -275,7 +275,7 @@ class ReportsSpider(scrapy.Spider):
             logger.info("nianbao: list API %s repeated its previous page; not paging further", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
 
-    def _follow(self, response, listing, site, role, hop, postbacks=True):
+    def _follow(self, response, listing, site, role, hop):
         in_column = role == "column" or listing.is_report_column
         for link in listing.column_links:
             if self._on_site(link.url, site) and self._count_listing(site):
@@ -310,8 +310,7 @@ class ReportsSpider(scrapy.Spider):
                                              errback=self.on_error,
                                              meta=self._meta("column", site, hop, nianbao_paged=True),
                                              headers={"Referer": response.url, "X-Requested-With": "XMLHttpRequest"})
-            if postbacks:
-                yield from self._postback_requests(response, listing, site, hop)
+            yield from self._postback_requests(response, listing, site, hop)
         elif in_column and (listing.page_links or listing.form_pages or listing.postbacks):
             logger.info("nianbao: %s brought no new report links; not following its pages", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
