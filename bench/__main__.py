@@ -38,6 +38,7 @@ from crawler.dedupe import content_id, signature  # noqa: E402
 from crawler.document import read_document  # noqa: E402
 from crawler.encoding import decode_html  # noqa: E402
 from crawler.extract import extract_page  # noqa: E402
+from crawler.files import file_kind  # noqa: E402
 from crawler.replica import ReplicaServer, expected  # noqa: E402
 from crawler.storage import open_store  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
@@ -135,6 +136,8 @@ def extraction_figures(store_dir: Path, known: dict[str, str]) -> dict:
     pages = []
     for report in store.reports():
         body = store.get_raw(report["raw_sha256"])
+        if file_kind(body, None, report["url"]) not in ("html", None):
+            continue            # a report published as a file: nothing for an HTML extractor to compare
         pages.append((report["raw_sha256"], decode_html(body).text))
     ours, theirs, sim_ours, sim_theirs, whole = [], [], [], [], []
     for sha, html in pages:

@@ -1,5 +1,10 @@
 """Read each archived page or file as a report document (crawler.document), its attachments included;
-unreadable reports and attachments become recorded failures."""
+unreadable reports and attachments become recorded failures.
+
+Reading a file can take seconds (LibreOffice for DOC/WPS, Tesseract for scans): items with files are read
+in a worker thread, so downloads go on meanwhile; the tools are subprocesses, so threads run them in
+parallel. A plain HTML page is read on the spot (a thread would only add overhead to a few ms of work).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ import logging
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from crawler.document import (BadFile, DecodeError, UnsupportedContent, filename_of, introduces_files, read_body,
                               use_attachments)
-from crawler.files import read_file
+from crawler.files import file_kind, read_file
 from crawler.items import FetchedPage
 from pipelines.store import StorePipeline
 
@@ -18,10 +25,16 @@ logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline(StorePipeline):
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
         adapter = ItemAdapter(item)
+        if adapter["attachments"] or file_kind(adapter["body"], adapter["content_type"], adapter["final_url"]) \
+                not in ("html", None):
+            return await deferred_to_future(deferToThread(self._read, item, adapter))
+        return self._read(item, adapter)
+
+    def _read(self, item, adapter):
         try:
             doc = read_body(adapter["body"], adapter["content_type"], adapter["final_url"],
                             filename_of(adapter["headers"], adapter["final_url"]))

@@ -344,16 +344,18 @@ class ReportsSpider(scrapy.Spider):
         self._listing_pages[site] += 1
         return True
 
+    @staticmethod
+    def _fetch_fields(response) -> dict:
+        """What FetchedPage and FetchedFile record of any fetch: the URL as linked, the exchange as it was."""
+        return {"url": canonicalize(response.request.meta.get("redirect_urls", [response.request.url])[0]),
+                "final_url": response.url, "status": response.status, "headers": _headers(response.headers),
+                "request_headers": _headers(response.request.headers), "body": response.body,
+                "fetched_at": utcnow()}
+
     def parse_article(self, response):
         meta = response.meta
         item = FetchedPage(
-            url=canonicalize(response.request.meta.get("redirect_urls", [response.request.url])[0]),
-            final_url=response.url,
-            status=response.status,
-            headers=_headers(response.headers),
-            request_headers=_headers(response.request.headers),
-            body=response.body,
-            fetched_at=utcnow(),
+            **self._fetch_fields(response),
             site=meta["nianbao_site"],
             method=response.request.method,
             referer=(response.request.headers.get("Referer") or b"").decode("latin-1") or None,
@@ -384,11 +386,7 @@ class ReportsSpider(scrapy.Spider):
         meta = response.meta
         link = meta["nianbao_link"]
         item = meta["nianbao_item"]
-        item.attachments.append(FetchedFile(
-            url=canonicalize(response.request.meta.get("redirect_urls", [response.request.url])[0]),
-            final_url=response.url, status=response.status, headers=_headers(response.headers),
-            request_headers=_headers(response.request.headers), body=response.body, fetched_at=utcnow(),
-            label=link.label, link_kind=link.kind))
+        item.attachments.append(FetchedFile(**self._fetch_fields(response), label=link.label, link_kind=link.kind))
         yield self._next_attachment(item, meta["nianbao_rest"])
 
     def attachment_error(self, failure):
