@@ -36,8 +36,9 @@ _MARKERS: tuple[tuple[str, bool, re.Pattern, frozenset[int] | None], ...] = (
     ("shield", True, re.compile(rb"acw_sc__v2|_bot_sbu/|__jsluid|\bsecurity_verify|document\.cookie\s*=.{0,400}"
                                 rb"location\.(?:reload|replace|href)", re.I | re.S), None),
     # Chinese WAF block pages (创宇盾, 安全狗, 云锁, 宝塔, 阿里云盾 ...)
+    # (read in the visible text only: an ASP.NET __VIEWSTATE blob spells anything, "WaF" included)
     ("waf", False, re.compile("(?:被创宇盾拦截|已被拦截|访问被拦截|访问被拒绝|网站防火墙|安全狗|云锁|"
-                              "疑似黑客攻击|您的请求带有不合法参数|WAF|Web应用防火墙)".encode(), re.I),
+                              "疑似黑客攻击|您的请求带有不合法参数|Web应用防火墙)".encode()),
      frozenset({400, 403, 405, 406, 418, 429, 503, 200})),
 )
 
@@ -49,8 +50,8 @@ _SCRIPT = re.compile(rb"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
 CHALLENGE_KINDS = tuple(kind for kind, *_ in _MARKERS)
 
 
-def _visible_bytes(body: bytes) -> int:
-    return len(re.sub(rb"\s+", b"", _TAG.sub(b"", _SCRIPT.sub(b"", body))))
+def _visible(body: bytes) -> bytes:
+    return re.sub(rb"\s+", b"", _TAG.sub(b"", _SCRIPT.sub(b"", body)))
 
 
 def detect_challenge(status: int, body: bytes, content_type: str | None = "") -> Challenge | None:
@@ -65,11 +66,12 @@ def detect_challenge(status: int, body: bytes, content_type: str | None = "") ->
     if len(body) > MAX_CHALLENGE_BYTES:
         return None
     head = body[:MAX_CHALLENGE_BYTES]
-    visible = _visible_bytes(head)
+    text = _visible(head)
+    visible = len(text)
     for kind, solvable, pattern, statuses in _MARKERS:
         if statuses is not None and status not in statuses:
             continue
-        m = pattern.search(head)
+        m = pattern.search(text if kind == "waf" else head)
         if not m:
             continue
         # a real page that happens to carry a marker has text; challenges have next to none

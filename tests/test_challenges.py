@@ -56,3 +56,10 @@ def test_files_and_plain_errors_are_not_challenges():
                                  b"</p></body></html>", "text/html") is None
     assert detect_challenge(521, b"<html><script>x=1</script></html>", "text/html").kind == "jsl"
     assert detect_challenge(412, b"<html><script>x=1</script></html>", "text/html").kind == "shield"
+
+
+def test_a_viewstate_that_spells_a_marker_is_not_a_waf():
+    # ASP.NET list pages are small and their base64 state may spell "WaF" or "waf": only visible text counts
+    body = ('<html><body><form><input type="hidden" name="__VIEWSTATE" value="/wEPDwUKLTWaFk5ODc2NTQzMg9k">'
+            '<ul><li><a href="Show.aspx?id=1">某县2023年政府信息公开工作年度报告</a></li></ul></form></body></html>').encode()
+    assert detect_challenge(200, body, "text/html") is None
