@@ -1,0 +1,120 @@
+"""The JSON Schema of a parsed report, generated from the template (every canonical key with its label).
+
+`python -m crawler.parsing.schema > crawler/schema/parsed.schema.json` regenerates the published
+file; a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .template import (ACTIVE_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, FORMATS, MONEY_CELLS, OUTCOME_COLUMNS,
+                       REVIEW_ROWS, SIGNED_CELLS)
+
+_INT_OR_NULL = {"type": ["integer", "null"]}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+
+
+def _row_object(columns: list[tuple[str, str, dict]], title: str) -> dict:
+    return {"type": "object", "title": title, "additionalProperties": False,
+            "properties": {key: {**kind, "title": label} for key, label, kind in columns}}
+
+
+def _active() -> dict:
+    rows: dict[str, dict] = {}
+    for fmt in ("2019", "2021"):
+        for row in ACTIVE_ROWS[fmt]:
+            columns = []
+            for col, label in row.columns:
+                kind = _NUMBER_OR_NULL if (row.key, col) in MONEY_CELLS else _INT_OR_NULL
+                note = "（带符号）" if (row.key, col) in SIGNED_CELLS else ""
+                columns.append((col, f"{label}{note}", kind))
+            entry = rows.setdefault(row.key, _row_object([], f"{row.label}（{row.caption}）"))
+            entry["properties"].update(_row_object(columns, "")["properties"])
+            if not entry["title"].startswith(row.label):
+                entry["title"] += f"；2021格式：{row.label}"
+    return {"type": "object", "title": "表二 主动公开政府信息情况（2019、2021格式各按原样）",
+            "additionalProperties": False, "properties": rows}
+
+
+def _applications() -> dict:
+    columns = [(key, label, _INT_OR_NULL) for key, label in APPLICANT_COLUMNS]
+    rows = {}
+    for fmt in ("2019", "2021"):
+        for row in APPLICATION_ROWS[fmt]:
+            rows.setdefault(row.key, _row_object(columns, row.label))
+    return {"type": "object", "title": "表三 收到和处理政府信息公开申请情况", "additionalProperties": False,
+            "properties": rows}
+
+
+def _review() -> dict:
+    columns = [(key, label, _INT_OR_NULL) for key, label in OUTCOME_COLUMNS]
+    return {"type": "object", "title": "表四 政府信息公开行政复议、行政诉讼情况", "additionalProperties": False,
+            "properties": {key: _row_object(columns, label) for key, label in REVIEW_ROWS}}
+
+
+_CHECK = {
+    "type": "object",
+    "required": ["rule", "status", "expected", "actual", "detail"],
+    "properties": {
+        "rule": {"enum": ["balance", "results_sum", "applicant_sum", "review_litigation_sum", "prose_vs_table",
+                          "carried_over_vs_last_year"]},
+        "column": {"type": "string"}, "row": {"type": "string"}, "figure": {"type": "string"},
+        "status": {"enum": ["ok", "fail", "not_assessable"]},
+        "expected": _NUMBER_OR_NULL, "actual": _NUMBER_OR_NULL, "detail": {"type": "string"},
+    },
+}
+
+
+def parsed_schema() -> dict:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://nianbao.invalid/schema/parsed.schema.json",
+        "title": "nianbao parsed report",
+        "description": "One report parsed by `nianbao parse`: cells are integers (decimals for money, signed for "
+                       "本年增/减) or null when the report leaves them blank or prints /, —, -, 空.",
+        "type": "object",
+        "required": ["format", "title", "agency", "year", "published", "sections", "tables", "checks",
+                     "prose_figures"],
+        "properties": {
+            "id": {"type": "string", "title": "feed report id (store parsing only)"},
+            "url": {"type": ["string", "null"]},
+            "parser_version": {"type": "integer"},
+            "format": {"enum": list(FORMATS)},
+            "title": {"type": ["string", "null"]},
+            "agency": {"type": ["string", "null"]},
+            "year": {"type": ["integer", "null"]},
+            "published": {"type": ["string", "null"]},
+            "sections": {"type": "array", "items": {"type": "object", "required": ["heading", "text"],
+                                                     "properties": {"heading": {"type": "string"},
+                                                                    "text": {"type": "string"}}}},
+            "tables": {"type": "object", "additionalProperties": False,
+                       "properties": {"active": _active(), "applications": _applications(),
+                                      "review_litigation": _review()}},
+            "printed": {"type": "object", "title": "dotted cell path -> the string printed where it says more "
+                                                    "than the value (\"251000元\", \"+3\", \"/\")",
+                        "additionalProperties": {"type": "string"}},
+            "checks": {"type": "array", "items": _CHECK},
+            "prose_figures": {"type": "object", "additionalProperties": {
+                "type": "array", "items": {"type": "object", "required": ["value", "text", "sentence"],
+                                           "properties": {"value": {"type": "number"},
+                                                          "unit": {"type": ["string", "null"]},
+                                                          "text": {"type": "string"},
+                                                          "sentence": {"type": "string"},
+                                                          "negated": {"type": "boolean"}}}}},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "tables_from": {"type": ["string", "null"]},
+            "ocr": {"type": "boolean"},
+            "ocr_confidence": {"type": ["number", "null"]},
+        },
+    }
+
+
+def main() -> None:
+    json.dump(parsed_schema(), sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,422 @@
+"""The parser test corpus (crawler.replica.corpus) checked on its own, without a parser: every document is
+a real file of its carrier, the truth has the canonical keys and agrees with what the documents print,
+and the expected failing checks are exactly the ones each broken case was broken for."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+import lxml.html
+import openpyxl
+import pdfplumber
+import pytest
+
+from crawler.replica import corpus as C
+from crawler.replica import documents as D
+from crawler.replica.tables import Figures
+
+FILE_CARRIERS = ("docx", "pdf", "xlsx")
+EXTENSIONS = {"html": ".html", "text": ".txt", "docx": ".docx", "pdf": ".pdf", "xlsx": ".xlsx"}
+MARKERS = ("", "/", "—", "-", "空")
+
+# The test's own witness of which printed row is which key: a distinctive part of each label, written
+# independently of corpus.APPLICATION_ROWS so a row mapped to the wrong key shows up here.
+ROW_WORDS = {
+    "new_received": "本年新收", "carried_over": "上年结转", "disclosed": "予以公开", "partially_disclosed": "部分公开",
+    "withheld.state_secret": "国家秘密", "withheld.prohibited_by_law": "禁止公开",
+    "withheld.security_stability": "三安全一稳定", "withheld.third_party": "第三方",
+    "withheld.internal_affairs": "内部事务", "withheld.process_info": "过程性", "withheld.enforcement_file": "执法案卷",
+    "withheld.admin_query": "查询事项", "unable.not_held": "不掌握", "unable.needs_creation": "另行制作",
+    "unable.still_unclear": "仍不明确", "not_processed.petition_complaint": "信访",
+    "not_processed.repeated": "2.重复申请", "not_processed.publication": "出版物",
+    "not_processed.massive_repeated": "大量反复", "not_processed.confirm_reissue": "重新出具",
+    "other_processing": "（六）其他处理", "other_processing.overdue_correction": "逾期不补正",
+    "other_processing.overdue_fee": "缴纳费用", "other_processing.other": "3.其他",
+    "total_processed": "（七）总计", "carried_forward": "结转下年度",
+}
+ACTIVE_LABELS = {
+    "2019": {"rules": "规章", "normative_docs": "规范性文件", "licensing": "行政许可", "other_services": "其他对外管理服务事项",
+             "penalty": "行政处罚", "enforcement": "行政强制", "fees": "行政事业性收费", "procurement": "政府集中采购"},
+    "2021": {"rules": "规章", "normative_docs": "行政规范性文件", "licensing": "行政许可", "penalty": "行政处罚",
+             "enforcement": "行政强制", "fees": "行政事业性收费"},
+}
+COLUMNS = ["natural_person", "business", "research", "public_interest", "legal_service", "other_org", "total"]
+RESULT_ROWS = {
+    "2019": ["disclosed", "partially_disclosed"] + [k for k in ROW_WORDS if k.startswith(("withheld.", "unable.",
+             "not_processed."))] + ["other_processing"],
+}
+RESULT_ROWS["2021"] = RESULT_ROWS["2019"][:-1] + ["other_processing.overdue_correction",
+                                                  "other_processing.overdue_fee", "other_processing.other"]
+ACTIVE_KEYS = {
+    "2019": {("rules", c) for c in ("new_made", "new_published", "total_published")}
+    | {("normative_docs", c) for c in ("new_made", "new_published", "total_published")}
+    | {(r, c) for r in ("licensing", "other_services", "penalty", "enforcement")
+       for c in ("prev_year", "change", "decisions")}
+    | {("fees", "prev_year"), ("fees", "change"), ("procurement", "projects"), ("procurement", "amount")},
+    "2021": {(r, c) for r in ("rules", "normative_docs") for c in ("issued", "repealed", "in_force")}
+    | {(r, "decisions") for r in ("licensing", "penalty", "enforcement")} | {("fees", "amount_10k_yuan")},
+}
+# What each broken case was broken for (its edit is described in corpus.BROKEN): written here again.
+BROKEN = {
+    "broken-balance": {("balance", "natural_person"), ("balance", "total")},
+    "broken-results": {("results_sum", "natural_person"), ("results_sum", "total")},
+    "broken-applicant": {("applicant_sum", "disclosed"), ("applicant_sum", "partially_disclosed")},
+    "broken-review": {("review_litigation_sum", "review")},
+    "broken-typo": {("results_sum", "natural_person"), ("applicant_sum", "disclosed")},
+}
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[C.Case]:
+    return C.cases()
+
+
+@pytest.fixture(scope="module")
+def by_name(cases) -> dict[str, C.Case]:
+    return {c.name: c for c in cases}
+
+
+def stem(case: C.Case) -> str:
+    return case.name.rsplit("-", 1)[0]
+
+
+def value_of(text: str):
+    """A printed cell as the truth records it (the test's own reading)."""
+    text = text.strip()
+    if text in MARKERS:
+        return None
+    match = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)元?", text)
+    assert match, f"unexpected cell {text!r}"
+    return float(match.group(1)) if "." in match.group(1) else int(match.group(1))
+
+
+def rule_inputs(tables: dict, rule: str, key: str) -> list:
+    """The cells a rule reads (reports.md section 5), by the test's own definition."""
+    apps, rl = tables["applications"], tables["review_litigation"]
+    if rule == "balance":
+        return [apps[r][key] for r in ("new_received", "carried_over", "total_processed", "carried_forward")]
+    if rule == "results_sum":
+        fmt = "2019" if "other_processing" in apps else "2021"
+        return [apps[r][key] for r in RESULT_ROWS[fmt] + ["total_processed"]]
+    if rule == "applicant_sum":
+        return list(apps[key].values())
+    assert rule == "review_litigation_sum"
+    return list(rl[key].values())
+
+
+# -- the set of cases ----------------------------------------------------------------------------
+
+def test_names_are_unique_and_filenames_tell_the_carrier(cases):
+    names = [c.name for c in cases]
+    assert len(names) == len(set(names))
+    for c in cases:
+        assert c.filename.endswith(EXTENSIONS[c.carrier]), c.name
+        assert c.format in ("2019", "2021", "pre-2019", "unknown"), c.name
+        assert isinstance(c.body, bytes) and len(c.body) > 1000, c.name
+
+
+def test_the_corpus_has_every_kind_of_case_the_parser_needs(cases, by_name):
+    required = {"004-html", "004-flat", "004-docx", "004-pdf", "004-xlsx", "2021-html", "2021-docx", "2021-pdf",
+                "2021-flat", "2019-html", "2019-pdf", "broken-typo-flat", "broken-typo-docx", "blanks-html",
+                "blanks-docx", "markers-flat", "shanghai-html", "split-html", "money-2019-html", "money-2021-html",
+                "notice-2019-html", "notice-2021-html", "000-flat", "002-flat"}
+    required |= {f"{name}-html" for name in BROKEN}
+    assert required <= set(by_name)
+    # every rule has a broken case
+    assert {rule for c in cases for rule, _ in c.failing} == {"balance", "results_sum", "applicant_sum",
+                                                               "review_litigation_sum"}
+    # LibreOffice makes the PDFs: keep the corpus cheap to build cold
+    assert sum(c.carrier in FILE_CARRIERS for c in cases) <= 25
+    assert {c.format for c in cases} == {"2019", "2021", "pre-2019", "unknown"}
+
+
+# -- real documents ------------------------------------------------------------------------------
+
+def test_html_cases_are_pages_with_tables(cases):
+    for c in (c for c in cases if c.carrier == "html"):
+        doc = lxml.html.fromstring(c.body)
+        assert doc.xpath("//meta[@charset='utf-8']") and doc.findtext(".//title"), c.name
+        tables = doc.xpath("//table")
+        # the notices print the three tables empty; the split case has table 三 in two parts
+        assert len(tables) == (4 if c.name == "split-html" else 3), c.name
+        text = doc.text_content()
+        assert "一、总体情况" in text and "六、其他需要报告的事项" in text, c.name
+
+
+def test_docx_cases_open_with_python_docx(cases):
+    for c in (c for c in cases if c.carrier == "docx"):
+        document = docx.Document(io.BytesIO(c.body))
+        assert len(document.tables) >= 3, c.name
+        if c.tables:
+            # table 四's number row: the 15 values in the truth's order
+            numbers = [value_of(cell.text) for cell in document.tables[2].rows[-1].cells]
+            want = [c.tables["review_litigation"][r][k] for r in C.REVIEW_ROWS for k in C.OUTCOME_COLUMNS]
+            assert numbers == want, c.name
+
+
+def test_pdf_cases_have_a_text_layer_with_the_tables(cases):
+    pdfs = [c for c in cases if c.carrier == "pdf"]
+    assert pdfs
+    for c in pdfs:
+        with pdfplumber.open(io.BytesIO(c.body)) as pdf:
+            text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        assert "（七）总计" in text, c.name
+        for shown in c.printed.values():
+            assert shown in text, (c.name, shown)
+
+
+def test_xlsx_cases_open_with_openpyxl(cases):
+    books = [c for c in cases if c.carrier == "xlsx"]
+    assert books
+    for c in books:
+        book = openpyxl.load_workbook(io.BytesIO(c.body))
+        assert len(book.sheetnames) == 3, c.name
+        last = [cell.value for cell in list(book.worksheets[2].iter_rows())[-1]]
+        want = [c.tables["review_litigation"][r][k] for r in C.REVIEW_ROWS for k in C.OUTCOME_COLUMNS]
+        assert [None if v in MARKERS else v for v in last] == want, c.name
+
+
+def test_text_cases_are_flattened_one_cell_a_line(cases):
+    texts = [c for c in cases if c.carrier == "text"]
+    for c in texts:
+        text = c.body.decode("utf-8")
+        assert "\t" not in text, c.name
+        if not c.tables:
+            continue
+        lines = text.split("\n")
+        # cells are separated by blank lines: a number never shares its line with a label
+        assert any(line in ("（七）总计", "(七)总计") for line in lines), c.name
+        assert "\n\n\n\n" not in text, c.name
+    lossy = [c for c in texts if c.format == "2019"]
+    assert lossy and all("本年增/减" not in c.body.decode() and "本年增/\n" in c.body.decode() for c in lossy)
+    assert "本年收费金额（单位：万元）" in [c for c in texts if c.name == "2021-flat"][0].body.decode()
+
+
+def test_flattened_004_is_the_seed_copy(by_name):
+    seed = sorted(C.SEEDS.glob("004_*.txt")) if C.SEEDS.is_dir() else []
+    if not seed:
+        pytest.skip("no shared seeds on this machine")
+    # the seed differs only by the U+2002 its capture put before some numbers
+    assert by_name["004-flat"].body.decode() == seed[0].read_text(encoding="utf-8").replace("\u2002", "")
+    assert by_name["004-seed"].tables == by_name["004-flat"].tables
+
+
+def test_blank_cells_cannot_be_flattened():
+    report = C.henghe_2020()
+    report.figures.table3["（一）予以公开"][1] = ""
+    with pytest.raises(ValueError, match="blank cell"):
+        C.flatten(report)
+
+
+# -- truth ---------------------------------------------------------------------------------------
+
+def test_truth_has_exactly_the_canonical_keys(cases):
+    for c in cases:
+        if c.format in ("pre-2019", "unknown"):
+            assert c.tables == {} and c.failing == set() and c.printed == {}, c.name
+            continue
+        apps = c.tables["applications"]
+        assert set(apps) == set(RESULT_ROWS[c.format]) | {"new_received", "carried_over", "total_processed",
+                                                           "carried_forward"}, c.name
+        assert len(apps) == {"2019": 23, "2021": 25}[c.format], c.name
+        assert all(list(row) == COLUMNS for row in apps.values()), c.name
+        rl = c.tables["review_litigation"]
+        assert list(rl) == ["review", "litigation_direct", "litigation_after_review"], c.name
+        assert all(list(row) == ["upheld", "corrected", "other", "pending", "total"] for row in rl.values()), c.name
+        active = {(r, k) for r, row in c.tables["active"].items() for k in row}
+        assert active == ACTIVE_KEYS[c.format] and len(active) == {"2019": 22, "2021": 10}[c.format], c.name
+        for table in c.tables.values():
+            for row in table.values():
+                assert all(v is None or type(v) in (int, float) for v in row.values()), c.name
+        flat = C.paths(c.tables)
+        assert len(flat) == {"2019": 198, "2021": 200}[c.format], c.name
+        # every printed text belongs to a truth cell
+        assert set(c.printed) <= set(flat), c.name
+
+
+def test_html_rows_print_the_truth(cases):
+    """Read each HTML case's rows by the test's own label words: every truth cell is where it is printed."""
+    for c in (c for c in cases if c.carrier == "html" and c.tables):
+        doc = lxml.html.fromstring(c.body)
+        seen: dict[str, list] = {}
+        active: dict[str, list] = {}
+        for tr in doc.xpath("//tr"):
+            texts = [td.text_content().strip() for td in tr.xpath("./td")]
+            labels = [t for t in texts if t and not re.fullmatch(r"[+\-—/空\d.元]*", t)]
+            if len(texts) > 7 and labels:
+                for key, word in ROW_WORDS.items():
+                    if word in labels[-1]:
+                        seen[key] = [value_of(t) for t in texts[-7:]]
+            if labels and labels[0] in ACTIVE_LABELS[c.format].values() and len(labels) == 1:
+                active[labels[0]] = [value_of(t) for t in texts[1:]]
+            if len(texts) == 15:
+                assert [value_of(t) for t in texts] == [c.tables["review_litigation"][r][k] for r in C.REVIEW_ROWS
+                                                        for k in C.OUTCOME_COLUMNS], c.name
+        want = {key: list(row.values()) for key, row in c.tables["applications"].items()}
+        assert seen == want, c.name
+        for key, label in ACTIVE_LABELS[c.format].items():
+            assert active[label] == list(c.tables["active"][key].values()), (c.name, key)
+
+
+def test_failing_is_empty_for_clean_cases_and_exact_for_broken_ones(cases):
+    for c in cases:
+        want = BROKEN.get(stem(c), set())
+        assert c.failing == want, c.name
+    assert {stem(c) for c in cases if c.failing} == set(BROKEN)
+
+
+def test_broken_cases_differ_from_their_clean_base_only_in_the_edited_cells(by_name):
+    base = C._filler("broken", C.YANGCHENG, 0, 2020)
+    clean, _ = C.truth(base.figures)
+    changed = {}
+    for name in BROKEN:
+        tables = by_name[f"{name}-html"].tables
+        changed[name] = {(t, r, k) for t, rows in tables.items() for r, row in rows.items() for k, v in row.items()
+                         if clean[t][r][k] != v}
+    assert changed["broken-balance"] == {("applications", "new_received", "natural_person"),
+                                         ("applications", "new_received", "total")}
+    assert changed["broken-typo"] == {("applications", "disclosed", "natural_person")}
+    assert changed["broken-review"] == {("review_litigation", "review", "total")}
+    assert C.failing_checks(clean) == set()
+
+
+def test_no_failing_check_reads_a_blank_cell(cases):
+    for c in cases:
+        for rule, key in c.failing:
+            assert None not in rule_inputs(c.tables, rule, key), (c.name, rule, key)
+
+
+def test_the_checker_skips_blank_inputs_and_finds_each_rule():
+    fig = C._filler("broken", C.YANGCHENG, 0, 2020).figures
+    tables, _ = C.truth(fig)
+    assert C.failing_checks(tables) == set()
+    tables["applications"]["carried_forward"]["research"] += 1
+    assert C.failing_checks(tables) == {("balance", "research"), ("applicant_sum", "carried_forward")}
+    # a blank in the inputs makes the rule not assessable, never failing
+    tables["applications"]["carried_forward"]["total"] = None
+    assert C.failing_checks(tables) == {("balance", "research")}
+    tables["applications"]["new_received"]["research"] = None
+    assert C.failing_checks(tables) == set()
+    tables["review_litigation"]["litigation_direct"]["pending"] += 2
+    assert C.failing_checks(tables) == {("review_litigation_sum", "litigation_direct")}
+    tables["applications"]["unable.not_held"]["business"] += 1
+    assert C.failing_checks(tables) == {("review_litigation_sum", "litigation_direct"),
+                                        ("results_sum", "business"), ("applicant_sum", "unable.not_held")}
+
+
+def test_blanks_and_markers_are_none_and_markers_are_kept(by_name):
+    for name in ("blanks-html", "blanks-docx", "markers-flat", "markers-pdf", "markers-xlsx"):
+        c = by_name[name]
+        blank = [(t, r, k) for t, rows in c.tables.items() for r, row in rows.items()
+                 for k, v in row.items() if v is None]
+        assert len(blank) > 20, name
+        assert c.tables["applications"]["carried_over"]["natural_person"] is None
+        assert c.printed["applications.carried_over.natural_person"] == "-"
+        assert all(f"{t}.{r}.{k}" in c.printed or name.startswith("blanks") for t, r, k in blank), name
+        assert c.failing == set(), name
+    blanks, markers = by_name["blanks-html"], by_name["markers-flat"]
+    # an empty cell has no printed text; a marker keeps its own
+    assert blanks.tables["review_litigation"]["litigation_after_review"]["total"] is None
+    assert "review_litigation.litigation_after_review.total" not in blanks.printed
+    assert set(blanks.printed.values()) == {"-", "/", "—", "空"}
+    assert set(markers.printed.values()) == {"-", "/", "—", "空"}
+    assert markers.printed["review_litigation.litigation_after_review.total"] == "—"
+    assert markers.printed["active.rules.new_made"] == "空"
+    for c in (blanks, markers):
+        # the blanked balance term makes the natural-person balance not assessable, not failing
+        assert None in rule_inputs(c.tables, "balance", "natural_person")
+
+
+def test_shanghai_case_leaves_the_total_column_blank_but_the_grand_total(by_name):
+    for name in ("shanghai-html", "shanghai-docx"):
+        c = by_name[name]
+        apps = c.tables["applications"]
+        assert all(apps[r]["total"] is None for r in RESULT_ROWS["2019"]), name
+        assert isinstance(apps["total_processed"]["total"], int) and apps["total_processed"]["total"] > 0
+        assert None in rule_inputs(c.tables, "results_sum", "total")
+        assert c.failing == set() and c.printed == {}
+    page = lxml.html.fromstring(by_name["shanghai-html"].body)
+    row = [tr for tr in page.xpath("//tr") if "（一）予以公开" in tr.text_content()][0]
+    assert row.xpath("./td")[-1].text_content() == ""
+
+
+def test_split_table_repeats_its_header_and_keeps_every_row(by_name):
+    c = by_name["split-html"]
+    tables = lxml.html.fromstring(c.body).xpath("//table")
+    first, second = tables[1], tables[2]
+    assert "申请人情况" in first.text_content() and "申请人情况" in second.text_content()
+    assert "4.保护第三方合法权益" in first.text_content() and "5.属于三类内部事务信息" not in first.text_content()
+    assert "5.属于三类内部事务信息" in second.text_content() and "（七）总计" in second.text_content()
+    # the continued group label and its rowspan: 5.–8. under （三）不予公开 again
+    group = [td for td in second.xpath(".//td") if td.text_content() == "（三）不予公开"]
+    assert len(group) == 1 and group[0].get("rowspan") == "4"
+    assert c.failing == set()
+
+
+def test_money_and_signs_keep_their_printed_text(by_name):
+    for name in ("money-2019-html", "money-2019-docx", "money-2019-pdf"):
+        c = by_name[name]
+        assert c.tables["active"]["procurement"] == {"projects": 3, "amount": 251000}
+        assert c.tables["active"]["other_services"]["change"] == 12
+        assert c.tables["active"]["penalty"]["change"] == -3
+        # "-3" prints as its value; "+12" and "251000元" do not
+        assert c.printed == {"active.other_services.change": "+12", "active.procurement.amount": "251000元"}
+    body = by_name["money-2019-html"].body.decode()
+    assert ">+12<" in body and ">-3<" in body and ">251000元<" in body
+    fee = by_name["money-2021-html"]
+    assert fee.tables["active"]["fees"] == {"amount_10k_yuan": 12.35} and fee.printed == {}
+    assert ">12.35<" in fee.body.decode()
+
+
+def test_notices_and_prose_reports_have_no_tables(by_name):
+    for name in ("notice-2019-html", "notice-2021-html", "notice-2021-docx"):
+        assert by_name[name].format == "unknown" and by_name[name].tables == {}
+    notice = lxml.html.fromstring(by_name["notice-2021-html"].body)
+    # every label, no figure: all value cells of table 三 are empty
+    assert "（七）总计" in notice.text_content() and "逾期不补正" in notice.text_content()
+    assert not re.search(r">\d+<", by_name["notice-2019-html"].body.decode().split("<table", 1)[1])
+    for name in ("000-flat", "002-flat"):
+        c = by_name[name]
+        assert c.format == "pre-2019" and c.tables == {} and c.year in (2016, 2018)
+        assert "（七）总计" not in c.body.decode() and "<" not in c.body.decode()
+
+
+def test_reports_carry_year_and_agency(cases):
+    for c in cases:
+        if c.format == "2019":
+            assert c.year in (2019, 2020) and c.agency, c.name
+        elif c.format == "2021":
+            assert c.year >= 2021 and c.agency, c.name
+        elif c.format == "unknown":
+            assert c.year is None and c.agency is None, c.name
+        if c.carrier == "html" and c.year:
+            assert f"{c.year}年" in c.body.decode(), c.name
+
+
+# -- determinism ---------------------------------------------------------------------------------
+
+def test_building_again_gives_the_same_documents(cases):
+    again = C.build()
+    assert [c.name for c in again] == [c.name for c in cases]
+    for a, b in zip(cases, again):
+        assert a.body == b.body, a.name
+        assert (a.tables, a.printed, a.failing) == (b.tables, b.printed, b.failing), a.name
+
+
+def test_files_are_cached_and_docx_is_reproducible(cases, by_name):
+    folder = D.CACHE / D._SOURCE_HASH
+    stored = {path.read_bytes() for path in folder.iterdir() if path.is_file()}
+    for c in (c for c in cases if c.carrier in FILE_CARRIERS):
+        assert c.body in stored, c.name
+    # python-docx output does not depend on the cache: made anew, the same bytes
+    assert D._docx_bytes(C.henghe_2020()) == by_name["004-docx"].body
+
+
+def test_figures_are_not_shared_between_cases():
+    # editing one case's report must not leak into another: the cases are built from copies
+    report = C.henghe_2020()
+    assert isinstance(report.figures, Figures)
+    edited = C._with(report, lambda f: f.table4.__setitem__(0, 9))
+    assert report.figures.table4[0] == 0 and edited.figures.table4[0] == 9
