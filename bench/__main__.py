@@ -8,7 +8,9 @@ list of URLs it fetched), (2) a bare Scrapy spider fetching exactly those URLs w
 settings and no processing, (3) nianbao again into a fresh store. Ratio = pages/s of (3) / pages/s of (2).
 Then (4) nianbao over the sites that need a browser (script-drawn lists, anti-bot challenges): pages
 rendered against pages that needed it (goal 1.0), pages rendered on the plain sites in (3) (goal 0), and
-seconds per fed report on browser sites against plain ones.
+seconds per fed report on browser sites against plain ones. The parsing stage (bench/parsing.py): parse time
+per fed report, table cells right on the crawled table reports, and on the test set of real documents
+(crawler/replica/corpus.py) cells right per carrier, against a number-stream baseline for 表三/表四.
 """
 
 from __future__ import annotations
@@ -40,8 +42,11 @@ from crawler.encoding import decode_html  # noqa: E402
 from crawler.extract import extract_page  # noqa: E402
 from crawler.files import file_kind  # noqa: E402
 from crawler.replica import ReplicaServer, expected  # noqa: E402
+from crawler.replica.sites import table_reports  # noqa: E402
 from crawler.storage import open_store  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
+
+from bench import parsing  # noqa: E402
 
 BENCH_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY_JITTER": 0,
                   "LOG_LEVEL": "ERROR", "DOWNLOAD_TIMEOUT": 3, "RETRY_TIMES": 0, "ROBOTSTXT_OBEY": False}
@@ -174,6 +179,7 @@ def main(argv=None) -> int:
         with ReplicaServer(scale=args.scale) as replica:
             res = crawl_figures(replica, workdir, args.scale)
             known = known_texts(replica, workdir / "full", args.scale)
+            replica_url = replica.url
         bare, full = res["bare"], res["full"]
         bare_rate = len(bare.urls) / bare.seconds
         full_rate = len(full.urls) / full.seconds
@@ -188,6 +194,18 @@ def main(argv=None) -> int:
               f"{ex['whole_ms']:.2f} ms/page, against {1000 / bare_rate:.2f} ms/page of a bare Scrapy fetch")
         print(f"extract similarity to the known text over {ex['compared']} pages: nianbao {ex['sim_ours']:.3f}, "
               f"trafilatura {ex['sim_traf']:.3f}")
+        tables = {replica_url(site, path): r for (site, path), r in table_reports(args.scale).items()}
+        pc = parsing.crawl_figures(workdir / "full", tables)
+        print(f"parse   {pc['fed']} fed reports: {pc['parse_ms']:.2f} ms/report (parse only, from the feed text), "
+              f"{pc['parse_ms'] / ex['whole_ms']:.2f} x the per-page extraction processing")
+        print(f"parse   table cells right on the crawled table reports: {pc['right']} / {pc['total']} "
+              f"({pc['reports']} reports, OCR ones aside)")
+        co = parsing.corpus_figures()
+        carriers = ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(co["per_carrier"].items()))
+        print(f"parse   test set ({co['cases']} documents): cells right per carrier: {carriers}")
+        print(f"parse   test set 表三+表四 cells right: nianbao {co['ours34'][0]}/{co['ours34'][1]}, number-stream "
+              f"baseline {co['base34'][0]}/{co['base34'][1]}; parse {co['parse_ms']:.2f} ms/document after reading it "
+              f"({co['read_ms']:.0f} ms/document to read the carrier)")
         truth = expected(args.scale)
         needed = sum(1 for e in truth if e["kind"] in ("js_listing", "challenge"))
         rendered = res["browser_stats"].get("nianbao/browser/pages", 0)

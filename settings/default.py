@@ -124,7 +124,11 @@ ITEM_PIPELINES = {
     "pipelines.classify.ClassifyPipeline": 400,
     "pipelines.dedupe.DedupePipeline": 500,
     "pipelines.feed.FeedPipeline": 600,
+    "pipelines.parse.ParsePipeline": 700,
 }
+# Parse each fed report into DIR/parsed/v<N>.jsonl as the crawl goes (the parsing stage, crawler.parsing);
+# off, `nianbao parse --store DIR` does it afterwards.
+NIANBAO_PARSE = True
 
 # Items carry raw bodies: log them by URL, never by repr.
 LOG_FORMATTER = "spiders.logformatter.NianbaoLogFormatter"

@@ -89,15 +89,15 @@ def parse_record(record: dict) -> dict:
     return {"id": record["id"], "url": record.get("url"), **parsed}
 
 
-def parse_store(root: str | os.PathLike, *, force: bool = False) -> dict:
+def parse_store(root: str | os.PathLike, *, force: bool = False, version: int = PARSER_VERSION) -> dict:
     """Parse every fed report not yet parsed by this parser version; recompute the cross-year checks.
 
-    Returns counts: {"fed", "parsed", "already", "failed"}.
+    Returns counts: {"fed", "parsed", "already"}.
     """
-    done = {} if force else read_parsed(root)
+    done = {} if force else read_parsed(root, version)
     records = read_feed(Path(root) / "feed")
-    writer = ParsedWriter(root)
-    counts = {"fed": 0, "parsed": 0, "already": 0, "failed": 0}
+    writer = ParsedWriter(root, version)
+    counts = {"fed": 0, "parsed": 0, "already": 0}
     seen: set[str] = set()
     try:
         for record in records:
@@ -113,7 +113,7 @@ def parse_store(root: str | os.PathLike, *, force: bool = False) -> dict:
             counts["parsed"] += 1
     finally:
         writer.close()
-    write_cross_year(root)
+    write_cross_year(root, version)
     return counts
 
 
@@ -141,13 +141,13 @@ def cross_year(parsed: dict[str, dict]) -> list[dict]:
     return out
 
 
-def write_cross_year(root: str | os.PathLike) -> Path:
+def write_cross_year(root: str | os.PathLike, version: int = PARSER_VERSION) -> Path:
     """DIR/parsed/cross_year.jsonl, replaced atomically (it is derived from the whole store)."""
     path = Path(root) / "parsed" / CROSS_YEAR_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        for line in cross_year(read_parsed(root)):
+        for line in cross_year(read_parsed(root, version)):
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
     os.replace(tmp, path)
     return path

@@ -71,3 +71,15 @@ def expected(scale: int = 1) -> list[dict]:
                 entry["must_not_contain"] = _chrome_on_page(site, ctx, entry["paths"][0], text)
             out.append(entry)
     return out
+
+
+def table_reports(scale: int = 1) -> dict[tuple[str, str], object]:
+    """(site, path) -> Report of every original report that prints the standard tables (its figures known)."""
+    out = {}
+    for site in build_sites(scale):
+        for entry in site.truth:
+            report = entry.get("_report")
+            if report is not None and report.is_report and report.figures is not None and not entry.get("repost_of"):
+                for path in entry["paths"]:
+                    out[(site.name, path)] = report
+    return out

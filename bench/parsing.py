@@ -1,0 +1,109 @@
+"""Parsing-stage figures: time per report and cells correct / cells expected, against a number-stream baseline.
+
+The baseline reads tables the way public parsers do (govnianbao counts the flat number stream): every
+number after 表三's first row label, seven per row in template order, and the last fifteen numbers
+before 五、 for 表四.  It is run on the same texts in the same process.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+
+from crawler.parsing.cells import read_cell
+from crawler.parsing.report import document_text, parse_text
+from crawler.parsing.store import read_parsed
+from crawler.parsing.template import APPLICANT_COLUMNS, APPLICATION_ROWS, OUTCOME_COLUMNS, REVIEW_ROWS
+from crawler.replica.corpus import cases, paths, truth
+
+_T3_START = re.compile(r"本年新收")
+_T4_START = re.compile(r"^四、.*复议")
+_END = re.compile(r"^五、")
+
+
+def baseline_tables(text: str, fmt: str) -> dict:
+    """表三 and 表四 by counting numbers (no labels): what a stream-counting parser gets."""
+    cells = []
+    state = None
+    for line in text.split("\n"):
+        for cell in line.split("\t"):
+            cell = cell.strip()
+            if state is None and _T3_START.search(cell):
+                state = "t3"
+            elif state == "t3" and _T4_START.search(cell):
+                state = "t4"
+            elif state == "t4" and _END.search(cell):
+                state = "end"
+            if state in ("t3", "t4"):
+                value = read_cell(cell)
+                if value is not None and cell:
+                    cells.append((state, value.value))
+    t3 = [v for s, v in cells if s == "t3"]
+    t4 = [v for s, v in cells if s == "t4"][-15:]
+    rows = APPLICATION_ROWS[fmt]
+    columns = [c for c, _ in APPLICANT_COLUMNS]
+    apps = {r.key: {c: (t3[i * 7 + j] if i * 7 + j < len(t3) else None) for j, c in enumerate(columns)}
+            for i, r in enumerate(rows)}
+    review = {r: {c: (t4[i * 5 + j] if i * 5 + j < len(t4) else None) for j, (c, _) in enumerate(OUTCOME_COLUMNS)}
+              for i, (r, _) in enumerate(REVIEW_ROWS)}
+    return {"applications": apps, "review_litigation": review}
+
+
+def _score(got: dict, want: dict, only: tuple[str, ...] | None = None) -> tuple[int, int]:
+    have, expected = paths(got), paths(want)
+    keys = [p for p in expected if only is None or p.startswith(only)]
+    return sum(have.get(p, "missing") == expected[p] for p in keys), len(keys)
+
+
+def corpus_figures() -> dict:
+    """Over the test set: cells right per carrier, ours and the baseline's (表三+表四), parse ms per report."""
+    per_carrier: dict[str, list[int]] = {}
+    ours34 = [0, 0]
+    base34 = [0, 0]
+    parse_ms, read_ms = [], []
+    for case in cases():
+        started = time.perf_counter()
+        text, meta = document_text(case.body, case.filename)
+        read_ms.append(1000 * (time.perf_counter() - started))
+        started = time.perf_counter()
+        parsed = parse_text(text)
+        parse_ms.append(1000 * (time.perf_counter() - started))
+        right, total = _score(parsed["tables"], case.tables)
+        acc = per_carrier.setdefault(case.carrier, [0, 0])
+        acc[0] += right
+        acc[1] += total
+        if case.tables and case.format in ("2019", "2021"):
+            r, t = _score(parsed["tables"], case.tables, ("applications.", "review_litigation."))
+            ours34[0] += r
+            ours34[1] += t
+            r, t = _score(baseline_tables(text, case.format), case.tables, ("applications.", "review_litigation."))
+            base34[0] += r
+            base34[1] += t
+    return {"cases": len(parse_ms), "per_carrier": per_carrier, "ours34": ours34, "base34": base34,
+            "parse_ms": statistics.mean(parse_ms), "read_ms": statistics.mean(read_ms)}
+
+
+def crawl_figures(store_dir, table_reports: dict) -> dict:
+    """Over a crawl's store: the crawl's own parsed lines against the replica's figures; parse ms per report
+    (re-parsing every fed text, as `nianbao parse --store --force` does)."""
+    from crawler.feed import read_feed
+
+    feed = read_feed(store_dir / "feed")
+    parsed = read_parsed(store_dir)
+    right = total = reports = 0
+    for record in feed:
+        report = table_reports.get(record["url"])
+        if report is None or record["ocr"] or record["id"] not in parsed:
+            continue
+        reports += 1
+        r, t = _score(parsed[record["id"]]["tables"], truth(report.figures)[0])
+        right += r
+        total += t
+    started = time.perf_counter()
+    for record in feed:
+        parse_text(record["text"], title=record["title"], agency=record["agency"], year=record["year"],
+                   published=record["published"])
+    seconds = time.perf_counter() - started
+    return {"fed": len(feed), "reports": reports, "right": right, "total": total,
+            "parse_ms": 1000 * seconds / max(len(feed), 1)}
