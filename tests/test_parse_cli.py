@@ -7,9 +7,11 @@ import shutil
 import sqlite3
 import subprocess
 
+import jsonschema
 import pytest
 
 from crawler.feed import read_feed
+from crawler.parsing.schema import parsed_schema
 from crawler.parsing.store import read_cross_year, read_parsed
 from crawler.parsing.template import all_cell_paths
 from crawler.replica.corpus import cases, paths, truth
@@ -33,6 +35,9 @@ def fed(crawled):
 def test_the_crawl_parses_every_fed_report_once(crawled, fed):
     parsed = read_parsed(crawled.store)
     assert set(parsed) == {r["id"] for r in fed}
+    validator = jsonschema.Draft202012Validator(parsed_schema())
+    for line in parsed.values():
+        validator.validate(line)
     lines = (crawled.store / "parsed" / "v1.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == len(fed)
 

@@ -3,9 +3,11 @@ formats, flattened text, blanks and markers, split tables, broken sums, notices 
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 
 from crawler.parsing.report import parse_document
+from crawler.parsing.schema import parsed_schema
 from crawler.replica.corpus import cases, paths
 
 CASES = cases()
@@ -24,6 +26,7 @@ def _cells(tables: dict) -> dict:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_every_cell_is_right(case, parsed):
     got = parsed[case.name]
+    jsonschema.validate(got, parsed_schema())
     assert got["format"] == case.format
     want = _cells(case.tables)
     have = _cells(got["tables"])
