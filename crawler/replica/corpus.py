@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .documents import make_docx, make_pdf, make_xlsx
+from .documents import grid, make_docx, make_pdf, make_xlsx
 from .fillers import JIANCHUAN, JILIN, PANSHI, TONGYU, YANGCHENG, County, agencies, table_report
 from .reports import DATA, Report, body_html, load_blocks, parse_blocks, plain
 from .tables import TABLE_ROWS, Cell, Figures, blank_figures, figures_from_json
@@ -285,21 +285,6 @@ def html_page(report: Report, flavour: str = "trs", body: str | None = None) -> 
     ).encode("utf-8")
 
 
-def _grid(rows: list[list[Cell]]) -> list[tuple[int, int, Cell]]:
-    """(row, column, cell) as a browser places rowspan/colspan cells."""
-    taken: set[tuple[int, int]] = set()
-    placed = []
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            placed.append((r, c, cell))
-            taken.update((r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
-            c += cell.colspan
-    return placed
-
-
 def _table_html(rows: list[list[Cell]]) -> str:
     """A table in the markup reports.table_html uses (same attributes, same header emphasis)."""
     out = []
@@ -321,7 +306,7 @@ def split_rows(rows: list[list[Cell]], header: int, split: int) -> tuple[list[li
     """A table cut before row `split` into two, each with the `header` first rows, as a table broken
     over two pages and pasted as two.  A merged cell crossing the cut is clipped in the first part and
     repeated (its label again, the remaining rowspan) at the top of the second."""
-    placed = _grid(rows)
+    placed, _, _ = grid(rows)
 
     def part(lo: int, hi: int) -> list[list[Cell]]:
         out: list[list[tuple[int, Cell]]] = [[] for _ in range(header + hi - lo)]

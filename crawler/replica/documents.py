@@ -134,7 +134,7 @@ def _body_blocks(report: Report) -> list[Block]:
     return list(report.blocks)
 
 
-def _grid(rows: list[list[Cell]]) -> tuple[list[tuple[int, int, Cell]], int, int]:
+def grid(rows: list[list[Cell]]) -> tuple[list[tuple[int, int, Cell]], int, int]:
     """Cells placed on the table grid as a browser lays out rowspan/colspan: (row, column, cell)."""
     taken: set[tuple[int, int]] = set()
     placed = []
@@ -204,7 +204,7 @@ def _page_number_footer(section) -> None:
 
 
 def _add_table(doc, name: str, report: Report) -> None:
-    placed, nrows, ncols = _grid(TABLE_ROWS[name](report.figures))
+    placed, nrows, ncols = grid(TABLE_ROWS[name](report.figures))
     table = doc.add_table(rows=nrows, cols=ncols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -367,7 +367,7 @@ def _xlsx_bytes(report: Report) -> bytes:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for k, (heading, name) in enumerate(_table_sections(report)):
         sheet = book.create_sheet(f"表{k + 1}")
-        placed, _, ncols = _grid(TABLE_ROWS[name](report.figures))
+        placed, _, ncols = grid(TABLE_ROWS[name](report.figures))
         sheet.cell(1, 1, heading).font = Font(bold=True, size=12)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
         for r, c, spec in placed:
@@ -487,7 +487,7 @@ class _Painter:
             self.y += height
 
     def table(self, rows: list[list[Cell]]) -> None:
-        placed, nrows, ncols = _grid(rows)
+        placed, nrows, ncols = grid(rows)
         width = self.size[0] - 2 * self.margin
         col_w = width / ncols
         font = self.small
