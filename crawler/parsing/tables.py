@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 from .cells import Cell, normalise, read_cell
 from .template import (ACTIVE_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, FORMAT_WORDS, GROUPS, MONEY_CELLS,
-                       OUTCOME_COLUMNS, RESULT_ROWS, REVIEW_ROWS, ActiveRow, Row)
+                       OUTCOME_COLUMNS, REVIEW_ROWS, ActiveRow, Row)
 
 # A label is a short cell; longer ones are sentences of the prose around the tables.
 MAX_LABEL_CHARS = 80
@@ -153,7 +153,8 @@ def regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     t2 = _first(tokens, _is_t2_anchor, 0, t3)
     after = t3 if t3 is not None else (t2 if t2 is not None else 0)
     t4 = _first(tokens, _is_t4_anchor, after)
-    end = _first(tokens, _is_end, t4 if t4 is not None else after) or len(tokens)
+    end = _first(tokens, _is_end, t4 if t4 is not None else after)
+    end = len(tokens) if end is None else end
     if t2 is not None:
         out["active"] = (t2, t3 if t3 is not None else (t4 if t4 is not None else end))
     if t3 is not None:
@@ -177,14 +178,14 @@ def detect_format(tokens: list[Token], spans: dict[str, tuple[int, int]]) -> str
                 continue
             for fmt, words in FORMAT_WORDS.items():
                 score[fmt] += any(w in t.norm for w in words)
-    if name_has_other_items(tokens, spans):
+    if other_processing_has_items(tokens, spans):
         score["2021"] += 2
     if not any(score.values()):
         return "2019" if spans.get("applications") else None
     return "2021" if score["2021"] > score["2019"] else "2019"
 
 
-def name_has_other_items(tokens: list[Token], spans: dict[str, tuple[int, int]]) -> bool:
+def other_processing_has_items(tokens: list[Token], spans: dict[str, tuple[int, int]]) -> bool:
     """Whether （六）其他处理 is a group with numbered sub-rows (2021) rather than one row (2019)."""
     if "applications" not in spans:
         return False
@@ -276,7 +277,6 @@ def read_applications(tokens: list[Token], span: tuple[int, int], fmt: str, out:
             continue
         values, nxt = row_values(tokens, k)
         values = _trim(values, width)
-        out.lines.update(tok.line for tok in tokens[k:nxt])
         if not values:
             k = nxt
             continue
@@ -304,7 +304,6 @@ def read_review(tokens: list[Token], span: tuple[int, int], out: TableRead) -> d
     cells = _trim([t.cell for t in tokens[a:b] if t.cell is not None], 15)
     if not cells:
         return {}
-    out.lines.update(t.line for t in tokens[a:b])
     if len(cells) != 15:
         out.warnings.append(f"表四: {len(cells)} values for 15 cells; cells left blank")
         return {row: {col: None for col, _ in OUTCOME_COLUMNS} for row, _ in REVIEW_ROWS}
@@ -345,7 +344,6 @@ def read_active(tokens: list[Token], span: tuple[int, int], fmt: str, out: Table
             continue
         values, nxt = row_values(tokens, k)
         values = _trim(values, len(row.columns))
-        out.lines.update(tok.line for tok in tokens[k:nxt])
         if values and len(values) != len(row.columns):
             out.warnings.append(f"表二: {len(values)} values for {len(row.columns)} columns in row {row.label}; "
                                 "cells left blank")
@@ -409,4 +407,4 @@ def read_tables(lines: list[str]) -> TableRead:
     return out
 
 
-__all__ = ["read_tables", "TableRead", "tokenize", "regions", "RESULT_ROWS"]
+__all__ = ["read_tables", "TableRead", "tokenize", "regions"]
