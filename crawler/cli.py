@@ -30,7 +30,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         run.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
 
     crawl = sub.add_parser("crawl", help="walk portals (home pages or report columns) and feed every report")
-    crawl.add_argument("urls", nargs="+", metavar="URL")
+    crawl.add_argument("urls", nargs="*", metavar="URL")
+    crawl.add_argument("--sites", metavar="FILE", help="a sites file (YAML) listing the portals to crawl, with hints")
+    crawl.add_argument("--recheck", choices=("due", "all"), default=None,
+                       help="known report pages re-checked (conditional requests): those due by their age "
+                            "(default) or all of them (the periodic sweep for late corrections)")
     crawl_options(crawl)
 
     backfill = sub.add_parser("backfill", help="fetch these report pages directly, through the same pipeline")
@@ -56,7 +60,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     export.add_argument("--format", required=True, choices=("csv", "parquet", "jsonl"))
     export.add_argument("--out", required=True, metavar="PATH")
 
+    status = sub.add_parser("status", help="per run and per site: reports found, new, revised, removed, failures")
+    status.add_argument("--store", required=True, metavar="DIR")
+    status.add_argument("--json", action="store_true", help="JSON instead of terminal tables")
+
+    report = sub.add_parser("report", help="a self-contained HTML crawl report with plots")
+    report.add_argument("--store", required=True, metavar="DIR")
+    report.add_argument("--out", required=True, metavar="PATH")
+
     args = parser.parse_args(argv)
+    if args.command == "crawl" and not args.urls and not args.sites:
+        parser.error("crawl needs URLs or --sites FILE")
     if args.command == "parse" and (args.source is None) == (args.store is None):
         parser.error("parse takes either FILE|URL|- or --store DIR")
     _validate(parser, args)
@@ -89,6 +103,8 @@ def build_settings(args: argparse.Namespace):
         settings.set("NIANBAO_MAX_LISTING_PAGES", args.max_pages, priority="cmdline")
     if args.browser is not None:
         settings.set("NIANBAO_BROWSER", args.browser, priority="cmdline")
+    if getattr(args, "recheck", None) is not None:
+        settings.set("NIANBAO_RECHECK", args.recheck, priority="cmdline")
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
     for item in args.set:
@@ -127,7 +143,7 @@ def summary_line(stats: dict, store: str) -> str:
 
 
 def cmd_crawl(args) -> int:
-    return _run_spider(args, start_urls=args.urls)
+    return _run_spider(args, start_urls=args.urls, sites=args.sites)
 
 
 def cmd_backfill(args) -> int:
@@ -210,7 +226,17 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"crawl": cmd_crawl, "backfill": cmd_backfill, "raw": cmd_raw, "parse": cmd_parse, "export": cmd_export}
+def cmd_status(args) -> int:
+    from crawler.status import cmd_status as run
+    return run(args)
+
+
+def cmd_report(args) -> int:
+    from crawler.crawlreport import cmd_report as run
+    return run(args)
+
+
+COMMANDS = {"status": cmd_status, "report": cmd_report, "crawl": cmd_crawl, "backfill": cmd_backfill, "raw": cmd_raw, "parse": cmd_parse, "export": cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:

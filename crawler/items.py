@@ -45,6 +45,8 @@ class FetchedPage:
     text_source: str | None = None           # page | file | attachment: where `text` was read from
     ocr: bool = False
     ocr_confidence: float | None = None
+    revision: int = 1                        # 2, 3 … for a new version of a known report at this URL
+    previous_id: str | None = None           # the version it replaces
 
 
 @dataclass

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from datetime import datetime, timezone
+
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
@@ -15,6 +18,8 @@ def store_from_crawler(crawler) -> LocalStore:
         if not location:
             raise NotConfigured("NIANBAO_STORE is empty: nianbao needs a store directory")
         store = open_store(location, fsync=crawler.settings.getbool("NIANBAO_FSYNC"))
+        # one id per run, shared by the feed part, the runs table and every event and failure of the run
+        store.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
         crawler.nianbao_store = store
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
     return store

@@ -25,6 +25,16 @@ NIANBAO_DISCOVERY_HOPS = 2
 NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
 NIANBAO_USER_AGENT = "nianbao/0.1 (+{contact_url}; archiver of government disclosure annual reports)"
 
+# --- nianbao: incremental re-crawls (spiders.reports, crawler.incremental) ------------------------------
+# due | all (--recheck): known report pages re-checked with conditional requests on a run: those due by
+# the schedule of crawler.incremental.RECHECK_SCHEDULE (recent ones daily … old ones twice a year), or all.
+NIANBAO_RECHECK = "due"
+# Known reports in a row after which a listing walk stops (listings are newest first; a listing seen
+# re-ordered, or with a new report below a known one, is always walked through).
+NIANBAO_KNOWN_RUN = 10
+# Hours a robots.txt answer is reused from the store (RFC 9309 allows up to 24).
+NIANBAO_ROBOTS_CACHE_HOURS = 24
+
 # --- nianbao: browser (spiders.browser, spiders.challenges, spiders.reports) ---------------------------
 # never | auto | always (--browser). auto: Chromium renders only listing pages whose list a script draws
 # (no links found, an app root or a fetch/XHR call in the page) and pages behind an anti-bot challenge;
@@ -96,6 +106,9 @@ DOWNLOADER_MIDDLEWARES = {
     # above CookiesMiddleware (700): its clearance cookies are merged into the Cookie header the jar wrote,
     # and it sees a challenge response before retry, redirect and cookie handling do
     "spiders.challenges.ChallengeMiddleware": 750,
+    # a fresh cached robots.txt answers before any network; below HttpCompressionMiddleware (590), whose
+    # process_response runs first, so the decoded body is what is stored
+    "spiders.middlewares.RobotsCacheMiddleware": 580,
 }
 
 # --- Scrapy-playwright: Debian's Chromium, started lazily (spiders.browser) ------------------------------
@@ -129,6 +142,16 @@ ITEM_PIPELINES = {
 # Parse each fed report into DIR/parsed/v<N>.jsonl as the crawl goes (the parsing stage, crawler.parsing);
 # off, `nianbao parse --store DIR` does it afterwards.
 NIANBAO_PARSE = True
+
+EXTENSIONS = {
+    # the run's row in the store (its id stamps events and failures; a killed run keeps no finish time)
+    "spiders.runs.RunRecorder": 0,
+    "spiders.runs.ProgressLog": 0,
+}
+# Seconds between two progress lines (sites done / total, reports found/new/revised, failures, queue, rate);
+# 0 turns them off. Scrapy's own LogStats line says the same in pages and items: off.
+NIANBAO_PROGRESS_INTERVAL = 30.0
+LOGSTATS_INTERVAL = 0
 
 # Items carry raw bodies: log them by URL, never by repr.
 LOG_FORMATTER = "spiders.logformatter.NianbaoLogFormatter"

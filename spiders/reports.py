@@ -4,6 +4,7 @@ Spider arguments (`-a NAME=VALUE`, or keyword arguments from `nianbao crawl/back
   start_urls      comma-separated portal home pages or report column pages to crawl
   backfill_urls   comma-separated report page URLs fetched directly (no listing walk)
   force           "1" to feed backfilled pages even when the classifier rejects them
+  sites           a sites file (YAML, crawler.sites.load_crawl_sites): portals to crawl with their hints
 
 Request meta keys:
   nianbao_site    host of the start URL the request descends from (per-site caps, the feed's `site`)
@@ -16,6 +17,9 @@ Request meta keys:
   nianbao_listed  the date the listing showed beside an article's link (the published date of a bare file)
   nianbao_route   the #fragment of the link to a column: the view a script-drawn page shows (#2381)
   nianbao_paged   a listing page reached through a pager (a stale one stops the walk; a first page never does)
+  nianbao_listing the first page of the listing a paged request walks (its order is remembered in the store)
+  nianbao_known_run  known reports in a row so far in that walk (NIANBAO_KNOWN_RUN of them stop it)
+  nianbao_recheck a conditional re-check of a known report page (304, 404/410, same bytes: no pipeline)
 
 Listings that plain HTML does not show: Hanweb dataproxy windows are POSTed (FormRequest), ASP.NET pagers
 posted back (form2request, Scrapy's successor to FormRequest.from_response), and a page whose list a script draws is rendered once in
@@ -29,10 +33,12 @@ this module only unpacks responses.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections import defaultdict
 from dataclasses import asdict
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
@@ -41,7 +47,9 @@ from form2request import form2request
 from scrapy_playwright.page import PageMethod
 
 from crawler.attachments import attachment_links
+from crawler.crashpoints import crashpoint
 from crawler.encoding import DecodeError, decode_html
+from crawler.incremental import is_due, reordered, unordered_page
 from crawler.items import FetchedFile, FetchedPage, FetchFailure
 from crawler.jsonapi import ApiCall, next_api_call, read_api_page
 from crawler.listing import analyse_listing
@@ -88,15 +96,22 @@ class XhrRecorder:
 class ReportsSpider(scrapy.Spider):
     name = "reports"
 
-    def __init__(self, start_urls=None, backfill_urls=None, force=False, **kwargs):
+    def __init__(self, start_urls=None, backfill_urls=None, force=False, sites=None, **kwargs):
         super().__init__(**kwargs)
         self.start_urls = [canonicalize(u) for u in _split_arg(start_urls)]
+        if sites:
+            from crawler.sites import load_crawl_sites   # registers the file's per-site hints too
+            self.start_urls += [canonicalize(site.url) for site in load_crawl_sites(sites)
+                                if canonicalize(site.url) not in self.start_urls]
         self.backfill_urls = [canonicalize(u) for u in _split_arg(backfill_urls)]
         self.force = str(force).lower() in ("1", "true", "yes")
         self._listing_pages = defaultdict(int)     # site -> listing pages requested
         self._seen_reports = defaultdict(set)      # site -> report URLs already scheduled
         self._renders = defaultdict(int)           # site -> listing pages rendered in Chromium
         self._seen_forms = defaultdict(set)        # site -> POSTed listing pages (dataproxy, postbacks, APIs)
+        self._known: dict[str, dict[str, dict]] = {}  # site -> report pages the store knows (url -> pages row)
+        self._walked = defaultdict(set)             # site -> listing pages requested this run
+        self._early_stop: bool | None = None        # listings may stop at known reports (set on first use)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -106,6 +121,10 @@ class ReportsSpider(scrapy.Spider):
         spider.discovery_hops = s.getint("NIANBAO_DISCOVERY_HOPS")
         spider.browser = s.get("NIANBAO_BROWSER")
         spider.max_renders = s.getint("NIANBAO_MAX_RENDERS_PER_SITE")
+        spider.recheck = s.get("NIANBAO_RECHECK")
+        spider.known_run = s.getint("NIANBAO_KNOWN_RUN")
+        if spider.recheck not in ("due", "all"):
+            raise ValueError(f"NIANBAO_RECHECK must be due or all, not {spider.recheck!r}")
         if spider.browser not in ("never", "auto", "always"):
             raise ValueError(f"NIANBAO_BROWSER must be never, auto or always, not {spider.browser!r}")
         return spider
@@ -130,10 +149,86 @@ class ReportsSpider(scrapy.Spider):
                 yield FetchFailure(url=url, stage="argument", reason="not an http(s) URL", site=None)
         for url in self.start_urls:
             if is_valid_http_url(url):
-                yield self._request(url, "start", site=urlsplit(url).netloc, hop=0)
+                site = urlsplit(url).netloc
+                columns = self._known_columns(site)
+                for column in columns:
+                    yield self._request(column, "column", site=site, hop=0)
+                if not columns:
+                    yield self._request(url, "start", site=site, hop=0)
         for url in self.backfill_urls:
             if is_valid_http_url(url):
                 yield self._request(url, "article", site=urlsplit(url).netloc, force=self.force)
+        # known report pages due for a re-check (all of them with --recheck all): conditional requests
+        now = datetime.now(timezone.utc)
+        for site in dict.fromkeys(urlsplit(u).netloc for u in self.start_urls if is_valid_http_url(u)):
+            for url, page in self._known_pages(site).items():
+                if page.get("rejected") or page["removed_at"] or not (self.recheck == "all" or is_due(page, now)):
+                    continue
+                self._seen_reports[site].add(url)
+                yield self._recheck_request(url, page, site)
+
+    # -- incremental ------------------------------------------------------------------------------
+    def _store(self):
+        return store_from_crawler(self.crawler)
+
+    def _known_pages(self, site: str) -> dict[str, dict]:
+        """Report pages the store knows on this site, and the look-alikes it rejected there (never re-asked
+        on a walk; reports are re-checked when due)."""
+        if site not in self._known:
+            store = self._store()
+            known = store.known_pages(site)
+            for url in store.rejected_urls(site):
+                known.setdefault(url, {"url": url, "rejected": True, "removed_at": None})
+            self._known[site] = known
+        return self._known[site]
+
+    def _known_columns(self, site: str) -> list[str]:
+        """The report columns of a site the store has walked, to start from on a re-crawl (the home page and
+        hubs are walked again by a --recheck all sweep, or when the last run did not finish)."""
+        if self.recheck == "all" or not self._may_stop_early():
+            return []
+        return self._store().listing_urls(site)
+
+    def _may_stop_early(self) -> bool:
+        """Listings stop at known reports only after a run that ended normally: a killed run leaves
+        listings half walked, and the next run must walk them through."""
+        if self._early_stop is None:
+            self._early_stop = self._store().last_run_finished()
+        return self._early_stop
+
+    def _recheck_request(self, url: str, page: dict, site: str):
+        headers = {}
+        if page.get("etag"):
+            headers["If-None-Match"] = page["etag"]
+        if page.get("last_modified"):
+            headers["If-Modified-Since"] = page["last_modified"]
+        meta = self._meta("article", site, nianbao_recheck=True, handle_httpstatus_list=[304, 404, 410])
+        self.crawler.stats.inc_value("nianbao/recheck/requests")
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta, headers=headers,
+                              priority=10, dont_filter=True)
+
+    def _rechecked(self, response) -> bool:
+        """Handle the answer to a re-check that needs no pipeline: 304, 404/410, or the very same bytes.
+        True when handled."""
+        url = canonicalize(response.request.url)
+        site = response.meta["nianbao_site"]
+        page = self._known_pages(site).get(url)
+        store = self._store()
+        if response.status in (404, 410):
+            store.mark_removed(url)
+            store.note_event(site, "removed", url, page and page["report_id"], f"HTTP {response.status}")
+            self.crawler.stats.inc_value("nianbao/recheck/removed")
+            logger.info("nianbao: %s is gone (HTTP %s): marked removed; its archive stays", url, response.status)
+            return True
+        same = page is not None and hashlib.sha256(response.body).hexdigest() == page["raw_sha256"]
+        if response.status == 304 or same:
+            store.note_event(site, "found", url, page and page["report_id"])
+            store.touch_page(url)
+            store.note_event(site, "unchanged", url, page and page["report_id"],
+                             "HTTP 304" if response.status == 304 else "same bytes")
+            self.crawler.stats.inc_value("nianbao/recheck/unchanged")
+            return True
+        return False
 
     # -- requests -------------------------------------------------------------------------------
     def _meta(self, role, site, hop=0, force=False, **extra):
@@ -141,6 +236,8 @@ class ReportsSpider(scrapy.Spider):
 
     def _request(self, url, role, *, site, hop=0, force=False, referer=None, paged=False, route="", listed=None):
         callback = self.parse_article if role == "article" else self.parse_listing
+        if role != "article":
+            self._walked[site].add(url)
         meta = self._meta(role, site, hop, force, nianbao_paged=paged, nianbao_route=route, nianbao_listed=listed)
         headers = {"Referer": referer} if referer else None
         if role != "article" and self.browser == "always" and self._count_render(site):
@@ -252,17 +349,23 @@ class ReportsSpider(scrapy.Spider):
         # page number with the same records is a pagination trap); the first call replays what the browser
         # already showed, so "new" is judged within the chain, not against links already scheduled
         fresh = set(urls) - set(response.meta.get("nianbao_api_previous", ()))
+        known = self._known_pages(site)
+        all_known = bool(page.records) and all(r.url in known for r in page.records)
         for record in page.records:
             if not self._on_site(record.url, site) or record.url in self._seen_reports[site]:
                 continue
             if not in_column and not LINK_NAMES_REPORT_RE.search(record.title):
                 continue
             self._seen_reports[site].add(record.url)
+            if record.url in known:
+                continue        # re-checked when due, not on every walk
             yield self._request(record.url, "article", site=site, referer=response.url,
                                 listed=parse_date(record.date) if record.date else None)
         call = ApiCall(**response.meta["nianbao_api"])
         following = next_api_call(call, page, seen)
-        if fresh and following is not None:
+        if all_known and len(page.records) >= self.known_run and self._may_stop_early():
+            self.crawler.stats.inc_value("nianbao/listing/stopped_at_known")
+        elif fresh and following is not None:
             key = (following.method, following.url, following.body)
             if key not in self._seen_forms[site] and self._count_listing(site):
                 self._seen_forms[site].add(key)
@@ -285,23 +388,40 @@ class ReportsSpider(scrapy.Spider):
                 if self._on_site(link.url, site) and self._count_listing(site):
                     yield self._request(link.url, "hub", site=site, hop=hop + 1, referer=response.url)
 
-        new = 0
+        fresh = 0                        # links this run had not met yet (a page of none is stale: a trap)
+        known = self._known_pages(site)
+        flags: list[bool] = []           # per report link in listing order: already known to the store
+        run = best = response.meta.get("nianbao_known_run", 0)
         for link in listing.report_links:
             if not self._on_site(link.url, site):
                 continue
+            is_known = link.url in known
+            flags.append(is_known)
+            run = run + 1 if is_known else 0
+            best = max(best, run)
             if link.url in self._seen_reports[site]:
                 continue
             self._seen_reports[site].add(link.url)
-            new += 1
+            fresh += 1
+            if is_known:
+                continue        # re-checked when due (start), not on every walk
             yield self._request(link.url, "article", site=site, referer=response.url, listed=link.date)
 
         # A later page that brings no new report is the end of the column or a pagination trap: stop there.
         # A column's first page always counts: a home page may already have listed its latest reports.
         paged = response.meta.get("nianbao_paged", False)
-        if in_column and (new or not paged):
-            for url in listing.page_links:
+        listing_url = response.meta.get("nianbao_listing") or response.url
+        stop = in_column and self._stop_at_known(response, site, listing_url, listing, flags, best, paged)
+        if in_column and (fresh or not paged) and not stop:
+            # a listing the store knows is walked one page at a time, so that a run of known reports can stop it
+            page_links = listing.page_links
+            if any(flags):
+                page_links = [u for u in page_links if u not in self._walked[site]][:1]
+            for url in page_links:
                 if self._on_site(url, site) and self._count_listing(site):
-                    yield self._request(url, "column", site=site, hop=hop, referer=response.url, paged=True)
+                    request = self._request(url, "column", site=site, hop=hop, referer=response.url, paged=True)
+                    request.meta.update(nianbao_listing=listing_url, nianbao_known_run=run)
+                    yield request
             for form in listing.form_pages:
                 key = ("POST", form.url, tuple(form.formdata))
                 if self._on_site(form.url, site) and key not in self._seen_forms[site] and self._count_listing(site):
@@ -314,6 +434,28 @@ class ReportsSpider(scrapy.Spider):
         elif in_column and (listing.page_links or listing.form_pages or listing.postbacks):
             logger.info("nianbao: %s brought no new report links; not following its pages", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
+
+    def _stop_at_known(self, response, site, listing_url, listing, flags, best, paged) -> bool:
+        """Whether a listing walk stops here: a run of NIANBAO_KNOWN_RUN reports the store knows, in a listing
+        that is newest first (not re-ordered since the last walk, no new report below a known one)."""
+        store = self._store()
+        record = store.listing(listing_url)
+        on_page = [link.url for link in listing.report_links if self._on_site(link.url, site)]
+        unordered = unordered_page(flags)
+        if not paged:
+            previous = json.loads(record["first_urls"]) if record and record["first_urls"] else []
+            known_urls = [u for u, k in zip(on_page, flags) if k]
+            unordered = unordered or reordered(known_urls, previous)
+            store.save_listing(listing_url, site, on_page, unordered)
+        elif unordered:
+            store.save_listing(listing_url, site, json.loads(record["first_urls"] or "[]") if record else [], True)
+        if unordered or (record and record["unordered"]) or not self._may_stop_early():
+            return False
+        if best >= self.known_run:
+            logger.info("nianbao: %s: %d known reports in a row; not walking further", response.url, best)
+            self.crawler.stats.inc_value("nianbao/listing/stopped_at_known")
+            return True
+        return False
 
     def _postback_requests(self, response, listing, site, hop):
         for postback in listing.postbacks:
@@ -353,7 +495,10 @@ class ReportsSpider(scrapy.Spider):
                 "fetched_at": utcnow()}
 
     def parse_article(self, response):
+        crashpoint("download")
         meta = response.meta
+        if meta.get("nianbao_recheck") and self._rechecked(response):
+            return
         item = FetchedPage(
             **self._fetch_fields(response),
             site=meta["nianbao_site"],

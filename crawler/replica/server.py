@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import socket
@@ -11,6 +12,8 @@ import sys
 import threading
 from functools import partial
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterable
@@ -138,6 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
             reply = site.respond(ctx, parts.path or "/", parts.query)
         except Exception as exc:  # a bug in a page must show, not hang the client
             reply = Reply(500, f"replica error: {exc!r}".encode(), "text/plain; charset=utf-8")
+        if getattr(site, "validators", False) and reply.status == 200 and self.command in ("GET", "HEAD"):
+            reply = _conditional(reply, site, ctx.request)
         try:
             self._send(reply, send_body, ctx)
         except (BrokenPipeError, ConnectionResetError):
@@ -174,6 +179,30 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+
+def _conditional(reply: Reply, site, request: Request) -> Reply:
+    """ETag and Last-Modified on a static page, and 304 to a request that already has it (RFC 9110 §13:
+    If-None-Match decides when present, else If-Modified-Since)."""
+    etag = '"' + hashlib.sha1(reply.body).hexdigest()[:16] + '"'
+    modified = _MODIFIED + timedelta(days=getattr(site, "epoch", 0))
+    headers = [*reply.headers, ("ETag", etag), ("Last-Modified", format_datetime(modified, usegmt=True))]
+    inm, ims = request.header("if-none-match"), request.header("if-modified-since")
+    if inm:
+        fresh = etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+    elif ims:
+        try:
+            fresh = modified <= parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            fresh = False
+    else:
+        fresh = False
+    if fresh:
+        return Reply(304, b"", None, headers)
+    return Reply(reply.status, reply.body, reply.content_type, headers, reply.chunks, reply.length, reply.stall)
+
+
+_MODIFIED = datetime(2024, 3, 18, 8, 0, 0, tzinfo=timezone.utc)
 
 
 class _SiteServer(ThreadingHTTPServer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .aspnet import Aspnet
 from .challenges import Jsl, Ruishu, Shield, Waf
 from .dataproxy import Dataproxy
+from .evolving import Evolving
 from .fujian import Fujian
 from .gkmlpt import Gkmlpt
 from .jianchuan import Jianchuan
@@ -20,7 +21,7 @@ from .wenku import Wenku
 from .yangcheng import Yangcheng
 
 SITE_NAMES = ("panshi", "tongyu", "jilin", "jianchuan", "yangcheng", "wenku", "traps",
-              "dataproxy", "gkmlpt", "aspnet", "jsl", "ruishu", "shield", "waf", "fujian")
+              "dataproxy", "gkmlpt", "aspnet", "jsl", "ruishu", "shield", "waf", "fujian", "evolving")
 
 
 def build_sites(scale: int = 1) -> list[Site]:
@@ -30,7 +31,7 @@ def build_sites(scale: int = 1) -> list[Site]:
     panshi = Panshi(scale)
     sites = [panshi, Tongyu(scale), Jilin(scale, panshi.songshan_path), Jianchuan(scale), Yangcheng(scale),
              Wenku(scale), Traps(scale), Dataproxy(scale), Gkmlpt(scale), Aspnet(scale), Jsl(scale), Ruishu(scale),
-             Shield(scale), Waf(scale), Fujian(scale)]
+             Shield(scale), Waf(scale), Fujian(scale), Evolving(scale)]
     assert tuple(s.name for s in sites) == SITE_NAMES
     return sites
 

@@ -1,0 +1,115 @@
+"""Extensions that tell the operator about a run: its row in the store's `runs` table, and a progress line.
+
+RunRecorder opens the run in the store when the spider opens (its id stamps every event and failure of
+the run) and closes it with the finish reason and the run's stats; a run killed with SIGKILL keeps
+`finished_at` empty, which is how `nianbao status` and the next run know it did not end.
+
+ProgressLog writes one line every NIANBAO_PROGRESS_INTERVAL seconds, plain text so that it reads the
+same in a terminal and in a log file:
+
+    nianbao: progress 3/15 sites done, 120 reports found, 80 new, 2 revised, 1 removed, 5 failures,
+             queue 340, 52 pages/min
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from pipelines.store import store_from_crawler
+
+logger = logging.getLogger(__name__)
+
+
+class RunRecorder:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.store = store_from_crawler(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self, spider) -> None:
+        args = {"start_urls": list(getattr(spider, "start_urls", [])),
+                "backfill_urls": list(getattr(spider, "backfill_urls", [])),
+                "recheck": self.crawler.settings.get("NIANBAO_RECHECK"),
+                "browser": self.crawler.settings.get("NIANBAO_BROWSER")}
+        self.store.start_run(self.store.run_id, args)
+
+    def closed(self, spider, reason) -> None:
+        stats = {k: v for k, v in self.crawler.stats.get_stats().items() if isinstance(v, (int, float, str))}
+        self.store.finish_run(reason, stats)
+
+
+class ProgressLog:
+    def __init__(self, crawler, interval: float):
+        self.crawler = crawler
+        self.interval = interval
+        self.pending: Counter[str] = Counter()     # site -> requests scheduled and not yet answered
+        self.sites: set[str] = set()
+        self.loop: task.LoopingCall | None = None
+        self.pages_before = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        interval = crawler.settings.getfloat("NIANBAO_PROGRESS_INTERVAL")
+        if interval <= 0:
+            raise NotConfigured
+        ext = cls(crawler, interval)
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(ext.left, signal=signals.request_left_downloader)
+        crawler.signals.connect(ext.left, signal=signals.request_dropped)
+        return ext
+
+    @staticmethod
+    def _site(request) -> str | None:
+        return request.meta.get("nianbao_site")
+
+    def scheduled(self, request, spider=None) -> None:
+        site = self._site(request)
+        if site:
+            self.sites.add(site)
+            self.pending[site] += 1
+
+    def left(self, request, spider=None) -> None:
+        site = self._site(request)
+        if site and self.pending[site] > 0:
+            self.pending[site] -= 1
+
+    def opened(self, spider) -> None:
+        self.loop = task.LoopingCall(self.log)
+        self.loop.start(self.interval, now=False)
+
+    def closed(self, spider, reason) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.log()
+
+    def line(self) -> str:
+        stats = self.crawler.stats.get_stats()
+        done = sum(1 for site in self.sites if self.pending[site] == 0)
+        failures = sum(v for k, v in stats.items() if k.startswith("nianbao/failure/"))
+        found = stats.get("nianbao/feed/reports", 0) + stats.get("nianbao/feed/revised", 0) + \
+            stats.get("nianbao/dedupe/same_content", 0) + stats.get("nianbao/dedupe/near_duplicate", 0) + \
+            stats.get("nianbao/recheck/unchanged", 0)
+        pages = stats.get("response_received_count", 0)
+        rate = (pages - self.pages_before) * 60 / self.interval
+        self.pages_before = pages
+        queue = sum(self.pending.values())
+        return (f"nianbao: progress {done}/{len(self.sites)} sites done, {found} reports found, "
+                f"{stats.get('nianbao/feed/reports', 0)} new, {stats.get('nianbao/feed/revised', 0)} revised, "
+                f"{stats.get('nianbao/recheck/removed', 0)} removed, {failures} failures, queue {queue}, "
+                f"{rate:.0f} pages/min")
+
+    def log(self) -> None:
+        logger.info(self.line())

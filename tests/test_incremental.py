@@ -1,0 +1,144 @@
+"""Scheduled re-crawls over real HTTP: conditional requests, early stops at known reports, new, revised
+and removed reports, robots.txt from the store; the replica's `evolving` site changes between runs."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from crawler.feed import read_feed
+from crawler.replica.evolving import Evolving
+from crawler.storage import open_store
+from tests.conftest import FAST, run_nianbao
+
+SITES = ("evolving", "yangcheng", "panshi")
+
+
+def _epoch(replica, n: int) -> None:
+    with urllib.request.urlopen(replica.url("evolving", f"/__replica/epoch?set={n}")) as resp:
+        assert json.loads(resp.read())["epoch"] == n
+
+
+def _crawl(replica, store, *extra):
+    proc = run_nianbao("crawl", *[replica.url(s, "/") for s in SITES], "--store", str(store), *FAST, *extra)
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    return proc
+
+
+def _last_run(store) -> dict:
+    s = open_store(store)
+    try:
+        run = s.runs()[-1]
+        events = s.run_events(run["id"])
+    finally:
+        s.close()
+    return {"stats": json.loads(run["stats"]), "events": events, "finished": run["finished_at"],
+            "started": run["started_at"]}
+
+
+@pytest.fixture(scope="module")
+def history(replica, tmp_path_factory):
+    """One store crawled five times: first, unchanged, unchanged --recheck all, then after the site changed."""
+    store = tmp_path_factory.mktemp("incremental") / "store"
+    site = Evolving(1)
+    out = {"store": store, "site": site}
+    try:
+        _epoch(replica, 0)
+        _crawl(replica, store)
+        out["first"] = _last_run(store)
+        _crawl(replica, store)
+        out["second"] = _last_run(store)
+        _crawl(replica, store, "--recheck", "all")
+        out["sweep"] = _last_run(store)
+        _epoch(replica, 1)
+        _crawl(replica, store)
+        out["changed"] = _last_run(store)
+        _crawl(replica, store, "--recheck", "all")
+        out["changed_sweep"] = _last_run(store)
+        _epoch(replica, 2)
+        _crawl(replica, store)
+        out["reordered"] = _last_run(store)
+    finally:
+        _epoch(replica, 0)
+    return out
+
+
+def _requests(run) -> int:
+    return run["stats"]["downloader/request_count"]
+
+
+def _urls(run, event) -> set[str]:
+    return {e["url"] for e in run["events"] if e["event"] == event}
+
+
+def test_an_unchanged_recrawl_costs_at_most_a_tenth(history):
+    first, second = _requests(history["first"]), _requests(history["second"])
+    assert second <= 0.10 * first, (first, second)
+    assert history["second"]["stats"].get("nianbao/feed/reports", 0) == 0
+    assert history["second"]["stats"].get("nianbao/robots/cached", 0) == len(SITES)   # no robots.txt asked again
+
+
+def test_recheck_all_asks_each_known_page_once_conditionally(history, replica):
+    store = open_store(history["store"])
+    try:
+        known = [p for site in SITES for p in store.known_pages(replica.url(site, "/").split("/")[2]).values()
+                 if p["first_seen"] < history["sweep"]["started"]]
+    finally:
+        store.close()
+    sweep = history["sweep"]["stats"]
+    assert sweep["nianbao/recheck/requests"] == len(known)
+    # the evolving site gives validators: every one of its pages answers 304
+    evolving = [p for p in known if p["etag"]]
+    assert evolving and sweep.get("downloader/response_status_count/304", 0) == len(evolving)
+    assert sweep.get("nianbao/feed/reports", 0) == 0 and sweep.get("nianbao/feed/revised", 0) == 0
+    assert sweep["nianbao/recheck/unchanged"] == len(known)
+
+
+def test_new_reports_are_found_on_the_next_default_run(history, replica):
+    site = history["site"]
+    added = {replica.url("evolving", site.url_of(r)) for r in site.added}
+    assert _urls(history["changed"], "new") == added
+
+
+def test_a_revision_is_fed_as_a_new_version_with_its_diff(history, replica):
+    site = history["site"]
+    url = replica.url("evolving", site.url_of(site.revised))
+    assert _urls(history["changed_sweep"], "revised") == {url}
+    feed = read_feed(history["store"] / "feed")
+    versions = sorted((r for r in feed if r["url"] == url), key=lambda r: r["revision"])
+    assert [r["revision"] for r in versions] == [1, 2]
+    assert versions[1]["previous_id"] == versions[0]["id"] and versions[0]["previous_id"] is None
+    store = open_store(history["store"])
+    try:
+        revision = next(r for r in store.revisions() if r["url"] == url)
+        raws = {store.get_raw(s) is not None for s in (store.reports_by_id([versions[0]["id"]])[0]["raw_sha256"],
+                                                          store.reports_by_id([versions[1]["id"]])[0]["raw_sha256"])}
+    finally:
+        store.close()
+    assert raws == {True}                      # both versions' bytes are kept
+    changed = [line for line in revision["diff"].splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert any("行政" in line and "\t" in line for line in changed)     # the table row with the corrected figure
+    assert any("更正" in line for line in changed)
+    # the view counter moved on every other page: not a revision
+    assert len(_urls(history["changed_sweep"], "unchanged")) >= 20
+
+
+def test_a_removed_report_is_marked_and_its_archive_stays(history, replica):
+    site = history["site"]
+    url = replica.url("evolving", site.url_of(site.removed))
+    assert _urls(history["changed_sweep"], "removed") == {url}
+    store = open_store(history["store"])
+    try:
+        page = store.page(url)
+        assert page["removed_at"] and store.get_raw(page["raw_sha256"]) is not None
+    finally:
+        store.close()
+
+
+def test_a_reordered_listing_is_walked_through(history, replica):
+    site = history["site"]
+    late = replica.url("evolving", site.url_of(site.late))
+    assert site.listed(2).index(site.late) >= 2 * 8             # on the third page or later
+    assert late in _urls(history["reordered"], "new")
