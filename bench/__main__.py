@@ -10,7 +10,10 @@ Then (4) nianbao over the sites that need a browser (script-drawn lists, anti-bo
 rendered against pages that needed it (goal 1.0), pages rendered on the plain sites in (3) (goal 0), and
 seconds per fed report on browser sites against plain ones. The parsing stage (bench/parsing.py): parse time
 per fed report, table cells right on the crawled table reports, and on the test set of real documents
-(crawler/replica/corpus.py) cells right per carrier, against a number-stream baseline for 表三/表四.
+(crawler/replica/corpus.py) cells right per carrier, against a number-stream baseline for 表三/表四. Re-crawls of
+the plain sites' store (crawler.incremental): an unchanged re-crawl's requests against the first crawl's (goal
+<= 0.10), a --recheck all sweep (conditional requests, 304s), and after the evolving site changed: new reports
+found by a default run, revisions and removals by a sweep.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import argparse
 import difflib
 import re
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from scrapy.utils.reactor import install_reactor
@@ -42,6 +47,7 @@ from crawler.encoding import decode_html  # noqa: E402
 from crawler.extract import extract_page  # noqa: E402
 from crawler.files import file_kind  # noqa: E402
 from crawler.replica import ReplicaServer, expected  # noqa: E402
+from crawler.replica.evolving import Evolving  # noqa: E402
 from crawler.replica.sites import table_reports  # noqa: E402
 from crawler.storage import open_store  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
@@ -122,11 +128,54 @@ def crawl_figures(replica: ReplicaServer, workdir: Path, scale: int) -> dict:
                                        ReportsSpider, browser, start_urls=browser_starts)
         results.update(bare=bare, full=full, browser=browser, full_stats=full_crawler.stats.get_stats(),
                        browser_stats=browser_crawler.stats.get_stats())
+        # re-crawls of the same store: unchanged, a --recheck all sweep, then after the evolving site changed
+        for name, extra, epoch in (("again", {}, 0), ("sweep", {"NIANBAO_RECHECK": "all"}, 0),
+                                   ("changed", {}, 1), ("changed_sweep", {"NIANBAO_RECHECK": "all"}, 1)):
+            _set_epoch(replica, epoch)
+            known = _known_pages(workdir / "full")
+            crawler = yield _crawl(CrawlerRunner(_settings({"NIANBAO_STORE": str(workdir / "full"), **extra})),
+                                   ReportsSpider, Timed(), start_urls=starts)
+            results[name] = {"stats": crawler.stats.get_stats(), "known": known}
+        _set_epoch(replica, 0)
         reactor.stop()
 
     reactor.callWhenRunning(run)
     reactor.run()
     return results
+
+
+def _set_epoch(replica: ReplicaServer, epoch: int) -> None:
+    with urllib.request.urlopen(replica.url("evolving", f"/__replica/epoch?set={epoch}")) as resp:
+        resp.read()
+
+
+def _known_pages(store_dir: Path) -> dict:
+    with sqlite3.connect(store_dir / "nianbao.sqlite") as db:
+        pages, validated = db.execute("SELECT count(*), count(etag) FROM pages WHERE removed_at IS NULL").fetchone()
+    return {"pages": pages, "validated": validated}
+
+
+def incremental_figures(res: dict, scale: int) -> list[str]:
+    first = res["full_stats"]["downloader/request_count"]
+    again = res["again"]["stats"]
+    sweep, known = res["sweep"]["stats"], res["sweep"]["known"]
+    changed, changed_sweep = res["changed"]["stats"], res["changed_sweep"]["stats"]
+    site = Evolving(scale)
+    lines = [
+        f"recrawl unchanged re-crawl: {again['downloader/request_count']} requests against {first} for the first "
+        f"crawl = {again['downloader/request_count'] / first:.3f}  (goal <= 0.10); "
+        f"{again.get('nianbao/feed/reports', 0)} reports fed",
+        f"recrawl --recheck all: {sweep['downloader/request_count']} requests, {sweep.get('nianbao/recheck/requests', 0)} "
+        f"conditional re-checks for {known['pages']} known pages (goal <= 1 each), "
+        f"{sweep.get('downloader/response_status_count/304', 0)} answered 304 of {known['validated']} pages whose "
+        f"server gave validators",
+        f"recrawl after changes, default run: {changed.get('nianbao/feed/reports', 0)} new reports fed of "
+        f"{len(site.added)} added  ({changed['downloader/request_count']} requests)",
+        f"recrawl after changes, --recheck all: {changed_sweep.get('nianbao/feed/revised', 0)} revised of 1, "
+        f"{changed_sweep.get('nianbao/recheck/removed', 0)} removed of 1, "
+        f"{changed_sweep.get('nianbao/recheck/unchanged', 0)} unchanged",
+    ]
+    return lines
 
 
 def _flat(text: str) -> str:
@@ -206,6 +255,8 @@ def main(argv=None) -> int:
         print(f"parse   test set 表三+表四 cells right: nianbao {co['ours34'][0]}/{co['ours34'][1]}, number-stream "
               f"baseline {co['base34'][0]}/{co['base34'][1]}; parse {co['parse_ms']:.2f} ms/document after reading it "
               f"({co['read_ms']:.0f} ms/document to read the carrier)")
+        for line in incremental_figures(res, args.scale):
+            print(line)
         truth = expected(args.scale)
         needed = sum(1 for e in truth if e["kind"] in ("js_listing", "challenge"))
         rendered = res["browser_stats"].get("nianbao/browser/pages", 0)

@@ -143,6 +143,13 @@ def summary_line(stats: dict, store: str) -> str:
 
 
 def cmd_crawl(args) -> int:
+    if args.sites:
+        from crawler.sites import load_crawl_sites
+        try:
+            load_crawl_sites(args.sites)    # checked before Scrapy starts: one line, not a Twisted traceback
+        except ValueError as exc:
+            print(f"nianbao: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     return _run_spider(args, start_urls=args.urls, sites=args.sites)
 
 
