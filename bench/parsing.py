@@ -94,7 +94,8 @@ def crawl_figures(store_dir, table_reports: dict) -> dict:
     right = total = reports = 0
     for record in feed:
         report = table_reports.get(record["url"])
-        if report is None or record["ocr"] or record["id"] not in parsed:
+        # a later revision (the evolving site's corrected report) is no longer the figures first published
+        if report is None or record["ocr"] or record["id"] not in parsed or record.get("revision", 1) > 1:
             continue
         reports += 1
         r, t = _score(parsed[record["id"]]["tables"], truth(report.figures)[0])
