@@ -142,3 +142,42 @@ def test_a_reordered_listing_is_walked_through(history, replica):
     late = replica.url("evolving", site.url_of(site.late))
     assert site.listed(2).index(site.late) >= 2 * 8             # on the third page or later
     assert late in _urls(history["reordered"], "new")
+
+
+# -- the schedule and the listing-order rules, on their own ------------------------------------------------
+
+def test_recent_reports_are_rechecked_more_often_than_old_ones():
+    from datetime import datetime, timedelta, timezone
+
+    from crawler.incremental import is_due
+
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+
+    def page(published_days_ago, checked_days_ago):
+        return {"published": (now - timedelta(days=published_days_ago)).date().isoformat(),
+                "last_checked": (now - timedelta(days=checked_days_ago)).isoformat(), "removed_at": None}
+
+    assert is_due(page(10, 1.5), now) and not is_due(page(10, 0.5), now)          # a fresh report: daily
+    assert is_due(page(60, 8), now) and not is_due(page(60, 3), now)              # two months: weekly
+    assert is_due(page(200, 31), now) and not is_due(page(200, 20), now)          # this year: monthly
+    assert is_due(page(900, 181), now) and not is_due(page(900, 100), now)        # old: twice a year
+    assert not is_due({**page(10, 30), "removed_at": "2026-02-01T00:00:00Z"}, now)
+
+
+def test_listing_order_rules():
+    from crawler.incremental import reordered, unordered_page
+
+    assert not unordered_page([False, False, True, True])        # new ones on top: newest first
+    assert unordered_page([True, False, True])                   # a new one below a known one
+    assert not reordered(["a", "c"], ["a", "b", "c"]) and reordered(["c", "a"], ["a", "b", "c"])
+
+
+def test_progress_lines_are_plain_text_with_the_figures(replica, tmp_path):
+    proc = run_nianbao("crawl", replica.url("tongyu", "/"), "--store", str(tmp_path / "store"), *FAST,
+                       "-s", "NIANBAO_PROGRESS_INTERVAL=0.5")
+    lines = [line for line in proc.stderr.decode().splitlines() if "nianbao: progress" in line]
+    assert lines and "\x1b" not in "".join(lines)
+    last = lines[-1]
+    for words in ("1/1 sites done", "reports found", "new", "revised", "removed", "failures", "queue 0",
+                  "pages/min"):
+        assert words in last, last
