@@ -20,6 +20,7 @@ Request meta keys:
   nianbao_listing the first page of the listing a paged request walks (its order is remembered in the store)
   nianbao_known_run  known reports in a row so far in that walk (NIANBAO_KNOWN_RUN of them stop it)
   nianbao_recheck a conditional re-check of a known report page (304, 404/410, same bytes: no pipeline)
+  nianbao_start   the start URL behind a remembered column: walked again when the column fails
 
 Listings that plain HTML does not show: Hanweb dataproxy windows are POSTed (FormRequest), ASP.NET pagers
 posted back (form2request, Scrapy's successor to FormRequest.from_response), and a page whose list a script draws is rendered once in
@@ -152,7 +153,9 @@ class ReportsSpider(scrapy.Spider):
                 site = urlsplit(url).netloc
                 columns = self._known_columns(site)
                 for column in columns:
-                    yield self._request(column, "column", site=site, hop=0)
+                    request = self._request(column, "column", site=site, hop=0)
+                    request.meta["nianbao_start"] = url      # if the column is gone, walk from the start again
+                    yield request
                 if not columns:
                     yield self._request(url, "start", site=site, hop=0)
         for url in self.backfill_urls:
@@ -547,3 +550,7 @@ class ReportsSpider(scrapy.Spider):
         # the URL as it was linked, not the hop of a redirect chain where it failed
         url = request.meta.get("redirect_urls", [request.url])[0]
         yield FetchFailure(url=url, stage=stage, reason=reason, site=request.meta.get("nianbao_site"))
+        start = request.meta.get("nianbao_start")
+        if start and start not in self._walked[request.meta["nianbao_site"]]:
+            # a remembered column failed (moved, removed): discover the site's columns from its start URL
+            yield self._request(start, "start", site=request.meta["nianbao_site"], hop=0)

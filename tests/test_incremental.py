@@ -181,3 +181,26 @@ def test_progress_lines_are_plain_text_with_the_figures(replica, tmp_path):
     for words in ("1/1 sites done", "reports found", "new", "revised", "removed", "failures", "queue 0",
                   "pages/min"):
         assert words in last, last
+
+
+def test_a_remembered_column_that_is_gone_sends_the_walk_back_to_the_start(replica, tmp_path):
+    import sqlite3
+
+    store = tmp_path / "store"
+    start = replica.url("tongyu", "/")
+    assert run_nianbao("crawl", start, "--store", str(store), *FAST).returncode == 0
+    root = start.rstrip("/")
+    with sqlite3.connect(store / "nianbao.sqlite") as db:
+        columns = [r[0] for r in db.execute("SELECT url FROM listings")]
+        gone = [root + "/gone" + c[len(root):] for c in columns]          # the site moved its column
+        db.executemany("UPDATE listings SET url = ? WHERE url = ?", list(zip(gone, columns)))
+    assert columns
+    assert run_nianbao("crawl", start, "--store", str(store), *FAST).returncode == 0
+    s = open_store(store)
+    try:
+        failed = {f["url"] for f in s.failures() if f["run_id"] == s.runs()[-1]["id"]}
+        walked_again = set(s.listing_urls(replica.url("tongyu", "/").split("/")[2]))
+    finally:
+        s.close()
+    assert set(gone) <= failed                                 # the remembered columns answered 404
+    assert set(columns) <= walked_again                        # found again from the home page
