@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS run_events (
     detail TEXT, at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS run_events_run ON run_events(run_id, site, event);
 CREATE TABLE IF NOT EXISTS pages (
-    url TEXT PRIMARY KEY, site TEXT, report_id TEXT, revision INTEGER NOT NULL DEFAULT 1, raw_sha256 TEXT,
+    url TEXT PRIMARY KEY, site TEXT, report_id TEXT, text_id TEXT, revision INTEGER NOT NULL DEFAULT 1, raw_sha256 TEXT,
     etag TEXT, last_modified TEXT, published TEXT, first_seen TEXT NOT NULL, last_checked TEXT NOT NULL,
     last_changed TEXT NOT NULL, removed_at TEXT);
 CREATE INDEX IF NOT EXISTS pages_site ON pages(site);
@@ -95,7 +95,7 @@ CREATE TABLE IF NOT EXISTS robots (
     host TEXT PRIMARY KEY, status INTEGER NOT NULL, body BLOB, fetched_at TEXT NOT NULL);
 """
 # Columns added after a table first shipped: (table, column, declaration), applied to older stores.
-_MIGRATIONS = (("failures", "run_id", "TEXT"),)
+_MIGRATIONS = (("failures", "run_id", "TEXT"), ("pages", "text_id", "TEXT"))
 
 
 class LocalStore:
@@ -276,17 +276,24 @@ class LocalStore:
         return {row["url"]: row for row in self._rows("SELECT * FROM pages WHERE site=?", (site,))}
 
     def save_page(self, url: str, site: str | None, report_id: str, raw_sha256: str, *, revision: int,
-                  etag: str | None, last_modified: str | None, published: str | None, changed: bool) -> None:
-        """Remember a report page as last seen (a new report, a new version, or the same content again)."""
+                  etag: str | None, last_modified: str | None, published: str | None, changed: bool,
+                  text_id: str | None = None) -> None:
+        """Remember a report page as last seen (a new report, a new version, or the same content again).
+
+        `report_id` is the fed report the URL stands for; `text_id` the content id of the text it showed
+        (another one for a repost counted as a copy of a report first seen elsewhere).
+        """
         now = utcnow()
         self._exec(
-            "INSERT INTO pages (url, site, report_id, revision, raw_sha256, etag, last_modified, published,"
-            " first_seen, last_checked, last_changed) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT(url) DO UPDATE SET report_id=excluded.report_id, revision=excluded.revision,"
+            "INSERT INTO pages (url, site, report_id, text_id, revision, raw_sha256, etag, last_modified, published,"
+            " first_seen, last_checked, last_changed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(url) DO UPDATE SET report_id=excluded.report_id, text_id=excluded.text_id,"
+            " revision=excluded.revision,"
             " raw_sha256=excluded.raw_sha256, etag=excluded.etag, last_modified=excluded.last_modified,"
             " published=coalesce(excluded.published, pages.published), last_checked=excluded.last_checked,"
             " last_changed=CASE WHEN ? THEN excluded.last_changed ELSE pages.last_changed END, removed_at=NULL",
-            (url, site, report_id, revision, raw_sha256, etag, last_modified, published, now, now, now, int(changed)))
+            (url, site, report_id, text_id or report_id, revision, raw_sha256, etag, last_modified, published, now, now,
+             now, int(changed)))
 
     def touch_page(self, url: str) -> None:
         """A known page re-checked and found unchanged (HTTP 304 or the same content)."""

@@ -29,7 +29,7 @@ class DedupePipeline:
         adapter["report_id"] = content_id(adapter["text"])
         self.store.note_event(adapter["site"], "found", adapter["url"], adapter["report_id"])
         page = self.store.page(adapter["url"])
-        if page is not None and page["report_id"] == adapter["report_id"]:
+        if page is not None and (page["text_id"] or page["report_id"]) == adapter["report_id"]:
             # a known page with the same normalised text (another view count, a new banner): unchanged
             self.store.touch_page(adapter["url"])
             self.store.note_event(adapter["site"], "unchanged", adapter["url"], adapter["report_id"], "same text")
@@ -59,7 +59,7 @@ class DedupePipeline:
             headers = {name.lower(): value for name, value in adapter["headers"]}
             self.store.save_page(adapter["url"], adapter["site"], known_id, adapter["sha256"], revision=1,
                                  etag=headers.get("etag"), last_modified=headers.get("last-modified"),
-                                 published=adapter["published"], changed=True)
+                                 published=adapter["published"], changed=True, text_id=adapter["report_id"])
         self.stats.inc_value(f"nianbao/dedupe/{relation}")
         raise DropItem(f"duplicate: {adapter['url']} is {relation.replace('_', ' ')} of report {known_id[:12]}"
                        f" (similarity {sim:.2f})")

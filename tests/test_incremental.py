@@ -204,3 +204,20 @@ def test_a_remembered_column_that_is_gone_sends_the_walk_back_to_the_start(repli
         s.close()
     assert set(gone) <= failed                                 # the remembered columns answered 404
     assert set(columns) <= walked_again                        # found again from the home page
+
+
+def test_a_repost_rechecked_unchanged_is_not_a_revision(replica, tmp_path):
+    store = tmp_path / "store"
+    starts = [replica.url("panshi", "/"), replica.url("jilin", "/")]
+    assert run_nianbao("crawl", *starts, "--store", str(store), *FAST).returncode == 0
+    sweep = run_nianbao("crawl", *starts, "--store", str(store), *FAST, "--recheck", "all")
+    assert sweep.returncode == 0
+    s = open_store(store)
+    try:
+        stats = json.loads(s.runs()[-1]["stats"])
+        pages = [p for url in starts for p in s.known_pages(url.split("/")[2]).values()]
+    finally:
+        s.close()
+    # whichever copy was fetched first is the report; the other is known as a copy of it
+    assert [p for p in pages if p["text_id"] != p["report_id"]]
+    assert stats.get("nianbao/feed/revised", 0) == 0 and stats.get("nianbao/feed/reports", 0) == 0

@@ -1,0 +1,82 @@
+"""Write every archived fetch (a candidate page and each file it attaches) as WARC 1.1 records.
+
+Runs right after ArchivePipeline (settings ITEM_PIPELINES 250) and writes under the store: DIR/warc/ (see
+crawler.warc). Identical payloads already in the WARCs become revisit records, found through the writer's
+SQLite payload index, so a run never reads old WARCs. On spider_closed the last file is finished and
+DIR/warc/index.cdxj is rebuilt (NIANBAO_WARC_CDXJ).
+
+A WARC that cannot be written is a recorded failure (stage "warc") and a one-line warning, never a dropped
+item: the store's raw bytes remain the archive of record.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import FetchedPage
+from crawler.storage import LocalStore
+from crawler.warc import WarcWriter, write_cdxj
+from pipelines.store import store_from_crawler
+
+logger = logging.getLogger(__name__)
+
+
+class WarcPipeline:
+    def __init__(self, store: LocalStore, stats, writer: WarcWriter, *, cdxj: bool = True):
+        self.store = store
+        self.stats = stats
+        self.writer = writer
+        self.cdxj = cdxj
+        self._closed = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("NIANBAO_WARC", True):
+            raise NotConfigured("NIANBAO_WARC is off")
+        store = store_from_crawler(crawler)
+        writer = WarcWriter(store.root, max_bytes=settings.getint("NIANBAO_WARC_MAX_BYTES", 1_000_000_000),
+                            prefix=settings.get("NIANBAO_WARC_PREFIX") or "nianbao",
+                            fsync=settings.getbool("NIANBAO_FSYNC"))
+        pipeline = cls(store, crawler.stats, writer, cdxj=settings.getbool("NIANBAO_WARC_CDXJ", True))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, FetchedPage):
+            return item
+        adapter = ItemAdapter(item)
+        self._write(adapter, adapter["site"])
+        for attachment in adapter["attachments"]:
+            self._write(ItemAdapter(attachment), adapter["site"])
+        return item
+
+    def _write(self, fetched: ItemAdapter, site: str | None) -> None:
+        url = fetched["final_url"] or fetched["url"]     # the exchange recorded is the one the bytes came from
+        try:
+            written = self.writer.write_exchange(
+                url, fetched.get("method") or "GET", fetched["request_headers"], fetched["status"],
+                fetched["headers"], fetched["body"], fetched["fetched_at"])
+        except Exception as exc:  # noqa: BLE001 - any WARC trouble must leave the item to the later pipelines
+            reason = f"{type(exc).__name__}: {exc}"
+            logger.warning("warc: could not write %s: %s", url, reason)
+            self.store.record_failure(fetched["url"], "warc", reason, site)
+            self.stats.inc_value("nianbao/warc/failures")
+            return
+        self.stats.inc_value(f"nianbao/warc/{written.record_type}")
+
+    def spider_closed(self, spider=None, reason=None) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.writer.close()
+            if self.cdxj:
+                write_cdxj(self.store.root)
+        except Exception as exc:  # noqa: BLE001 - the next run finishes and indexes what is left
+            logger.warning("warc: could not finish the WARC files: %s: %s", type(exc).__name__, exc)
+            self.store.record_failure(str(self.store.root / "warc"), "warc", f"{type(exc).__name__}: {exc}")
