@@ -55,10 +55,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parse.add_argument("--json", action="store_true", help="one compact JSON line instead of indented JSON")
     parse.add_argument("--force", action="store_true", help="with --store: parse every report again")
 
-    export = sub.add_parser("export", help="one row per parsed report, one column per canonical cell")
+    export = sub.add_parser("export", help="parsed reports as a table (--format), or the WARCs as a WACZ (export wacz)")
+    export.add_argument("what", nargs="?", choices=("wacz",),
+                        help="wacz: package the store's WARC files as a validated WACZ (py-wacz)")
     export.add_argument("--store", required=True, metavar="DIR")
-    export.add_argument("--format", required=True, choices=("csv", "parquet", "jsonl"))
+    export.add_argument("--format", choices=("csv", "parquet", "jsonl"),
+                        help="one row per parsed report, one column per canonical cell")
     export.add_argument("--out", required=True, metavar="PATH")
+    export.add_argument("--title", help="export wacz: the WACZ's title")
 
     status = sub.add_parser("status", help="per run and per site: reports found, new, revised, removed, failures")
     status.add_argument("--store", required=True, metavar="DIR")
@@ -71,6 +75,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.command == "crawl" and not args.urls and not args.sites:
         parser.error("crawl needs URLs or --sites FILE")
+    if args.command == "export" and (args.what is None) == (args.format is None):
+        parser.error("export takes either --format csv|parquet|jsonl or wacz")
     if args.command == "parse" and (args.source is None) == (args.store is None):
         parser.error("parse takes either FILE|URL|- or --store DIR")
     _validate(parser, args)
@@ -222,6 +228,8 @@ def cmd_parse(args) -> int:
 
 
 def cmd_export(args) -> int:
+    if args.what == "wacz":
+        return _export_wacz(args)
     from crawler.parsing.export import export
     try:
         open_store(args.store).close()
@@ -230,6 +238,26 @@ def cmd_export(args) -> int:
         print(f"nianbao: {exc}", file=sys.stderr)
         return EXIT_STORE
     print(f"nianbao: {count} reports exported to {args.out} ({args.format})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _export_wacz(args) -> int:
+    from crawler.warc import WaczError, export_wacz, warc_files, write_cdxj
+    try:
+        open_store(args.store).close()
+        write_cdxj(args.store)
+        count = len(warc_files(args.store))
+        if not count:
+            print(f"nianbao: no WARC files in {args.store}", file=sys.stderr)
+            return 1
+        export_wacz(args.store, args.out, title=args.title)
+    except (StoreError, OSError) as exc:
+        print(f"nianbao: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    except WaczError as exc:
+        print(f"nianbao: {exc}", file=sys.stderr)
+        return 1
+    print(f"nianbao: {count} WARC files packaged in {args.out} (validated)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -35,6 +35,17 @@ NIANBAO_KNOWN_RUN = 10
 # Hours a robots.txt answer is reused from the store (RFC 9309 allows up to 24).
 NIANBAO_ROBOTS_CACHE_HOURS = 24
 
+# --- nianbao: WARC output (pipelines.warc.WarcPipeline, crawler.warc) -------------------------------
+# Every archived fetch (pages and their files) as WARC 1.1 under DIR/warc/: request + response records, a
+# revisit record for a payload already archived; DIR/warc/index.cdxj rebuilt when the spider closes.
+NIANBAO_WARC = True
+# A WARC file is closed and the next one started once it passes this many (compressed) bytes.
+NIANBAO_WARC_MAX_BYTES = 1_000_000_000
+# WARC file names: {prefix}-{UTC stamp}-{serial}.warc.gz
+NIANBAO_WARC_PREFIX = "nianbao"
+# Merge the per-file CDXJ indexes into DIR/warc/index.cdxj at the end of each crawl.
+NIANBAO_WARC_CDXJ = True
+
 # --- nianbao: browser (spiders.browser, spiders.challenges, spiders.reports) ---------------------------
 # never | auto | always (--browser). auto: Chromium renders only listing pages whose list a script draws
 # (no links found, an app root or a fetch/XHR call in the page) and pages behind an anti-bot challenge;
@@ -133,6 +144,7 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 ITEM_PIPELINES = {
     "pipelines.failures.RecordFailurePipeline": 100,
     "pipelines.archive.ArchivePipeline": 200,
+    "pipelines.warc.WarcPipeline": 250,
     "pipelines.extract.ExtractPipeline": 300,
     "pipelines.classify.ClassifyPipeline": 400,
     "pipelines.dedupe.DedupePipeline": 500,
