@@ -73,6 +73,21 @@ def _split_arg(value) -> list[str]:
     return [v.strip() for v in value if v and v.strip()]
 
 
+_INDEX_PAGES = ("index.html", "index.htm", "index.shtml", "default.htm", "default.html")
+
+
+def _index_aliases(url: str) -> set[str]:
+    """The URL and the other names of the same directory page (col/ and col/index.html are one page on
+    nearly every portal): a pager's 首页 link must not pass for a page not walked yet."""
+    base, _, query = url.partition("?")
+    if query:
+        return {url}
+    head, _, last = base.rpartition("/")
+    if last and last not in _INDEX_PAGES:
+        return {url}
+    return {head + "/"} | {f"{head}/{name}" for name in _INDEX_PAGES}
+
+
 def _headers(headers) -> list[tuple[str, str]]:
     return [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in headers.items() for v in vs]
 
@@ -240,7 +255,7 @@ class ReportsSpider(scrapy.Spider):
     def _request(self, url, role, *, site, hop=0, force=False, referer=None, paged=False, route="", listed=None):
         callback = self.parse_article if role == "article" else self.parse_listing
         if role != "article":
-            self._walked[site].add(url)
+            self._walked[site] |= _index_aliases(url)
         meta = self._meta(role, site, hop, force, nianbao_paged=paged, nianbao_route=route, nianbao_listed=listed)
         headers = {"Referer": referer} if referer else None
         if role != "article" and self.browser == "always" and self._count_render(site):
@@ -414,12 +429,14 @@ class ReportsSpider(scrapy.Spider):
         # A column's first page always counts: a home page may already have listed its latest reports.
         paged = response.meta.get("nianbao_paged", False)
         listing_url = response.meta.get("nianbao_listing") or response.url
-        stop = in_column and self._stop_at_known(response, site, listing_url, listing, flags, best, paged)
+        stop, may_stop = (self._stop_at_known(response, site, listing_url, listing, flags, best, paged)
+                          if in_column else (False, False))
         if in_column and (fresh or not paged) and not stop:
-            # a listing the store knows is walked one page at a time, so that a run of known reports can stop it
+            # a listing that may stop at known reports is walked one page at a time, so that a run of them can
+            # stop it before the later pages are asked for; any other listing has all its pages asked at once
             page_links = listing.page_links
-            if any(flags):
-                page_links = [u for u in page_links if u not in self._walked[site]][:1]
+            if any(flags) and may_stop:
+                page_links = [u for u in page_links if not _index_aliases(u) & self._walked[site]][:1]
             for url in page_links:
                 if self._on_site(url, site) and self._count_listing(site):
                     request = self._request(url, "column", site=site, hop=hop, referer=response.url, paged=True)
@@ -438,9 +455,10 @@ class ReportsSpider(scrapy.Spider):
             logger.info("nianbao: %s brought no new report links; not following its pages", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
 
-    def _stop_at_known(self, response, site, listing_url, listing, flags, best, paged) -> bool:
-        """Whether a listing walk stops here: a run of NIANBAO_KNOWN_RUN reports the store knows, in a listing
-        that is newest first (not re-ordered since the last walk, no new report below a known one)."""
+    def _stop_at_known(self, response, site, listing_url, listing, flags, best, paged) -> tuple[bool, bool]:
+        """(stop here, may stop at all): a walk stops at a run of NIANBAO_KNOWN_RUN reports the store knows,
+        in a listing that is newest first (not re-ordered since the last walk, no new report below a known
+        one), after a run that ended normally."""
         store = self._store()
         record = store.listing(listing_url)
         on_page = [link.url for link in listing.report_links if self._on_site(link.url, site)]
@@ -453,12 +471,12 @@ class ReportsSpider(scrapy.Spider):
         elif unordered:
             store.save_listing(listing_url, site, json.loads(record["first_urls"] or "[]") if record else [], True)
         if unordered or (record and record["unordered"]) or not self._may_stop_early():
-            return False
+            return False, False
         if best >= self.known_run:
             logger.info("nianbao: %s: %d known reports in a row; not walking further", response.url, best)
             self.crawler.stats.inc_value("nianbao/listing/stopped_at_known")
-            return True
-        return False
+            return True, True
+        return False, True
 
     def _postback_requests(self, response, listing, site, hop):
         for postback in listing.postbacks:

@@ -64,7 +64,7 @@ def _check(store, reference) -> None:
             assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name      # never half-written
 
 
-@pytest.mark.parametrize("point", ["download:12", "archive:7", "claim:5", "feed:4", "feed:1", "claim:1"])
+@pytest.mark.parametrize("point", ["download:12", "download:24", "archive:7", "claim:5", "feed:4", "feed:1", "claim:1"])
 def test_sigkill_at_a_write_then_rerun_loses_and_duplicates_nothing(replica, reference, tmp_path, point):
     store = tmp_path / "store"
     killed = _run(replica, store, crash_at=point)
@@ -90,3 +90,42 @@ def test_sigkill_from_outside_at_any_moment(replica, reference, tmp_path, after)
     proc.wait(timeout=30)
     assert _run(replica, store).returncode == 0
     _check(store, reference)
+
+
+def test_after_a_killed_run_listings_are_walked_through(replica, tmp_path):
+    """A run killed mid-walk leaves the first listing pages known and the last ones not: the next run must
+    walk every page (no early stop, every page link followed, 首页 aliases of page 1 not taken for new pages)."""
+    import json
+    import sqlite3
+    import urllib.request
+
+    from crawler.listing import analyse_listing
+
+    store = tmp_path / "store"
+    start = replica.url("panshi", "/")
+    assert run_nianbao_quiet(start, store).returncode == 0
+    last_page = replica.url("panshi", "/zwgk/zfxxgknb/index_2.html")
+    with urllib.request.urlopen(last_page) as resp:
+        html = resp.read().decode("utf-8")
+    urls = {link.url for link in analyse_listing(html, last_page).report_links}
+    assert urls
+    # as if the run had been killed before it reached the last page: those reports unknown, the run unfinished
+    with sqlite3.connect(store / "nianbao.sqlite") as db:
+        ids = {r[0] for r in db.execute(f"SELECT id FROM reports WHERE url IN ({','.join('?' * len(urls))})",
+                                        tuple(urls))}
+        marks = ",".join("?" * len(urls))
+        db.execute(f"DELETE FROM pages WHERE url IN ({marks})", tuple(urls))
+        db.execute(f"DELETE FROM reports WHERE url IN ({marks})", tuple(urls))
+        db.execute("UPDATE runs SET finished_at = NULL")
+    assert ids
+    for part in (store / "feed").glob("*.jsonl"):
+        kept = [line for line in part.read_text("utf-8").splitlines() if json.loads(line)["id"] not in ids]
+        part.write_text("".join(line + "\n" for line in kept), "utf-8")
+    assert run_nianbao_quiet(start, store).returncode == 0
+    fed = Counter(_ids(store))
+    assert all(fed[i] == 1 for i in ids), {i: fed[i] for i in ids}
+
+
+def run_nianbao_quiet(start, store):
+    return subprocess.run([NIANBAO, "crawl", start, "--store", str(store), *FAST], capture_output=True, timeout=300,
+                          cwd=REPO)
