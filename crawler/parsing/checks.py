@@ -13,7 +13,7 @@ whether the rule would hold if the blanks were zeros, which is often what the re
 
 from __future__ import annotations
 
-from .template import APPLICANT_COLUMNS, APPLICANTS, OUTCOME_COLUMNS, RESULT_ROWS, REVIEW_ROWS
+from .template import APPLICANT_COLUMNS, APPLICANTS, OUTCOME_COLUMNS, RESULT_ROWS, REVIEW_ROWS, cell_at
 
 Number = int | float
 
@@ -80,11 +80,6 @@ PROSE_TABLE = {
 }
 
 
-def _get(tables: dict, path: str) -> Number | None:
-    table, row, col = path.split(".", 1)[0], *path.split(".", 1)[1].rsplit(".", 1)
-    return tables.get(table, {}).get(row, {}).get(col)
-
-
 def prose_checks(tables: dict, figures: dict[str, list[dict]]) -> list[dict]:
     """Rule 5: every statement of a figure the tables also hold."""
     out = []
@@ -93,7 +88,7 @@ def prose_checks(tables: dict, figures: dict[str, list[dict]]) -> list[dict]:
             continue        # the report has no such table: nothing to compare with
         for statement in figures.get(key, []):
             stated = statement["value"]
-            sums = [sum(cells) for cells in ([_get(tables, p) for p in paths] for paths in alternatives)
+            sums = [sum(cells) for cells in ([cell_at(tables, p) for p in paths] for paths in alternatives)
                     if None not in cells]
             if not sums:
                 status, actual = "not_assessable", None

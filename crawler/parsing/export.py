@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from .store import parse_store, read_cross_year, read_parsed
-from .template import MONEY_CELLS, all_cell_paths
+from .template import MONEY_CELLS, all_cell_paths, cell_at, split_path
 
 FORMATS = ("csv", "parquet", "jsonl")
 META_COLUMNS = ("id", "url", "title", "agency", "year", "published", "format", "parser_version",
@@ -22,15 +22,8 @@ META_COLUMNS = ("id", "url", "title", "agency", "year", "published", "format", "
 
 
 def _is_money(path: str) -> bool:
-    table, rest = path.split(".", 1)
-    row, col = rest.rsplit(".", 1)
+    table, row, col = split_path(path)
     return table == "active" and (row, col) in MONEY_CELLS
-
-
-def _cell(tables: dict, path: str):
-    table, rest = path.split(".", 1)
-    row, col = rest.rsplit(".", 1)
-    return tables.get(table, {}).get(row, {}).get(col)
 
 
 def rows(parsed: dict[str, dict], cross: dict[str, dict]) -> list[dict]:
@@ -49,7 +42,7 @@ def rows(parsed: dict[str, dict], cross: dict[str, dict]) -> list[dict]:
                "failed_rules": ";".join(failed), "warnings": len(record.get("warnings", []))}
         tables = record.get("tables", {})
         for path in cells:
-            value = _cell(tables, path)
+            value = cell_at(tables, path)
             row[path] = float(value) if value is not None and _is_money(path) else value
         out.append(row)
     return out

@@ -169,6 +169,19 @@ def cell_paths(fmt: str) -> list[str]:
     return paths
 
 
+def split_path(path: str) -> tuple[str, str, str]:
+    """(table, row, column) of a dotted cell path; row keys may hold dots themselves (withheld.state_secret)."""
+    table, rest = path.split(".", 1)
+    row, col = rest.rsplit(".", 1)
+    return table, row, col
+
+
+def cell_at(tables: dict, path: str):
+    """The value of a dotted cell path in parsed tables (None when the table, row or cell is absent)."""
+    table, row, col = split_path(path)
+    return tables.get(table, {}).get(row, {}).get(col)
+
+
 def all_cell_paths() -> list[str]:
     """The union of both formats' cells, 2019 order first, for export columns."""
     seen: dict[str, None] = {}
