@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from crawler.storage import StoreError, open_store
@@ -14,9 +15,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="nianbao", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def crawl_options(p: argparse.ArgumentParser) -> None:
-        out = p.add_argument_group("output")
-        out.add_argument("--store", required=True, metavar="DIR", help="store directory (raw bytes, SQLite, feed/)")
+    def archive_options(p: argparse.ArgumentParser, store: bool = False) -> None:
+        where = p.add_argument_group("archive")
+        if store:
+            where.add_argument("--store", metavar="DIR", help="a local store directory")
+        where.add_argument("--archive", default=None if store else os.environ.get("NIANBAO_ARCHIVE"),
+                           metavar="s3://BUCKET/PREFIX",
+                           help="the S3 archive of a distributed crawl" + ("" if store else " (env NIANBAO_ARCHIVE)"))
+        where.add_argument("--s3-endpoint", default=os.environ.get("NIANBAO_S3_ENDPOINT"), metavar="URL",
+                           help="endpoint of an S3-compatible store (env NIANBAO_S3_ENDPOINT; default AWS)")
+
+    def crawl_options(p: argparse.ArgumentParser, store: bool = True) -> None:
+        if store:
+            out = p.add_argument_group("output")
+            out.add_argument("--store", required=True, metavar="DIR",
+                             help="store directory (raw bytes, SQLite, feed/)")
         nav = p.add_argument_group("politeness and navigation")
         nav.add_argument("--delay", type=float, metavar="SECONDS",
                          help="delay between requests to one host (default 2; 0 also turns AutoThrottle off)")
@@ -45,7 +58,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
     raw = sub.add_parser("raw", help="write the exact archived bytes of SHA256 to stdout")
     raw.add_argument("sha256")
-    raw.add_argument("--store", required=True, metavar="DIR")
+    archive_options(raw, store=True)
+
+    enqueue = sub.add_parser("enqueue", help="put portal URLs (or, with --backfill, report URLs) on the shared "
+                                             "Redis frontier for the workers")
+    enqueue.add_argument("urls", nargs="+", metavar="URL")
+    enqueue.add_argument("--redis", default=os.environ.get("NIANBAO_REDIS"), metavar="redis://HOST:PORT/DB",
+                         help="the frontier's Redis (env NIANBAO_REDIS; default redis://127.0.0.1:6379/0)")
+    enqueue.add_argument("--backfill", action="store_true", help="the URLs are report pages: fetch them directly")
+    enqueue.add_argument("--force", action="store_true", help="with --backfill: feed pages the classifier rejects")
+
+    worker = sub.add_parser("worker", help="crawl from the shared Redis frontier into the S3 archive and feed")
+    worker.add_argument("--redis", default=os.environ.get("NIANBAO_REDIS"), metavar="redis://HOST:PORT/DB",
+                        help="the frontier's Redis (env NIANBAO_REDIS; default redis://127.0.0.1:6379/0)")
+    archive_options(worker)
+    worker.add_argument("--idle-exit", type=float, metavar="SECONDS",
+                        default=_env_float("NIANBAO_IDLE_EXIT"),
+                        help="stop once the frontier has been empty this long (env NIANBAO_IDLE_EXIT; "
+                             "default: run until stopped)")
+    worker.add_argument("--work-dir", default=os.environ.get("NIANBAO_WORK_DIR", "nianbao-worker"), metavar="DIR",
+                        help="local directory for each worker's catalogue and WARCs before upload "
+                             "(env NIANBAO_WORK_DIR; default nianbao-worker)")
+    crawl_options(worker, store=False)
+
+    feed = sub.add_parser("feed", help="write the feed (one JSON line per report) to stdout")
+    archive_options(feed, store=True)
 
     parse = sub.add_parser("parse", help="parse one document (or every fed report of a store) into its tables, "
                                          "figures and checks")
@@ -58,7 +95,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     export = sub.add_parser("export", help="parsed reports as a table (--format), or the WARCs as a WACZ (export wacz)")
     export.add_argument("what", nargs="?", choices=("wacz",),
                         help="wacz: package the store's WARC files as a validated WACZ (py-wacz)")
-    export.add_argument("--store", required=True, metavar="DIR")
+    export.add_argument("--store", metavar="DIR")
+    export.add_argument("--archive", metavar="s3://BUCKET/PREFIX", help="export wacz: the WARCs of a distributed crawl")
+    export.add_argument("--s3-endpoint", default=os.environ.get("NIANBAO_S3_ENDPOINT"), metavar="URL")
     export.add_argument("--format", choices=("csv", "parquet", "jsonl"),
                         help="one row per parsed report, one column per canonical cell")
     export.add_argument("--out", required=True, metavar="PATH")
@@ -79,8 +118,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("export takes either --format csv|parquet|jsonl or wacz")
     if args.command == "parse" and (args.source is None) == (args.store is None):
         parser.error("parse takes either FILE|URL|- or --store DIR")
+    if args.command in ("raw", "feed") and (args.store is None) == (args.archive is None):
+        parser.error(f"{args.command} takes either --store DIR or --archive s3://BUCKET/PREFIX")
+    if args.command == "export" and (args.store is None) == (args.archive is None):
+        parser.error("export takes either --store DIR or (export wacz) --archive s3://BUCKET/PREFIX")
+    if args.command == "export" and args.archive and args.what != "wacz":
+        parser.error("--archive goes with export wacz; tables are exported from a --store")
+    if args.command == "worker" and not args.archive:
+        parser.error("worker needs --archive s3://BUCKET/PREFIX (or NIANBAO_ARCHIVE)")
+    if args.command == "worker" and args.idle_exit is not None and args.idle_exit < 0:
+        parser.error("--idle-exit must be >= 0")
+    for url in getattr(args, "archive", None) and [args.archive] or []:
+        from crawler.s3archive import parse_archive_url
+        try:
+            parse_archive_url(url)
+        except ValueError as exc:
+            parser.error(str(exc))
     _validate(parser, args)
     return args
+
+
+def _env_float(name: str) -> float | None:
+    value = os.environ.get(name, "").strip()
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
 
 
 def _validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -93,13 +156,14 @@ def _validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None
             parser.error(f"-s expects NAME=VALUE, got {item!r}")
 
 
-def build_settings(args: argparse.Namespace):
-    """Scrapy settings for a crawl: the default module, then the flags, then -s pairs."""
+def build_settings(args: argparse.Namespace, module: str = "settings.default"):
+    """Scrapy settings for a crawl: the settings module, then the flags, then -s pairs."""
     from scrapy.settings import Settings
 
     settings = Settings()
-    settings.setmodule("settings.default", priority="project")
-    settings.set("NIANBAO_STORE", args.store, priority="cmdline")
+    settings.setmodule(module, priority="project")
+    if getattr(args, "store", None):
+        settings.set("NIANBAO_STORE", args.store, priority="cmdline")
     if args.delay is not None:
         settings.set("DOWNLOAD_DELAY", args.delay, priority="cmdline")
         if args.delay == 0:
@@ -163,19 +227,107 @@ def cmd_backfill(args) -> int:
     return _run_spider(args, backfill_urls=args.urls, force=args.force)
 
 
+def _open_archive(args):
+    from crawler.s3archive import S3Archive
+    return S3Archive(args.archive, endpoint_url=args.s3_endpoint or None, max_outage=60.0)
+
+
 def cmd_raw(args) -> int:
     try:
-        store = open_store(args.store)
+        if args.archive:
+            body = _open_archive(args).get_raw(args.sha256.lower())
+        else:
+            store = open_store(args.store)
+            body = store.get_raw(args.sha256.lower())
+            store.close()
     except StoreError as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
         return EXIT_STORE
-    body = store.get_raw(args.sha256.lower())
-    store.close()
     if body is None:
         print(f"nianbao: no archived bytes with sha256 {args.sha256}", file=sys.stderr)
         return 1
     sys.stdout.buffer.write(body)
     sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def cmd_feed(args) -> int:
+    import json
+
+    from crawler.feed import read_feed
+    try:
+        if args.archive:
+            records = _open_archive(args).read_feed()
+        else:
+            open_store(args.store).close()
+            records = read_feed(os.path.join(args.store, "feed"))
+    except StoreError as exc:
+        print(f"nianbao: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    out = sys.stdout
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.flush()
+    print(f"nianbao: {len(records)} reports in the feed", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_enqueue(args) -> int:
+    from crawler.frontier import OUTAGE_ERRORS, Worker, redis_client
+    from crawler.urls import canonicalize, is_valid_http_url
+    from spiders.frontier import enqueue
+    from spiders.reports import ReportsSpider
+
+    settings = build_settings(argparse.Namespace(delay=None, max_pages=None, browser=None, log_level=None, set=[]),
+                              "settings.distributed")
+    url = args.redis or settings.get("REDIS_URL")
+    bad = [u for u in args.urls if not is_valid_http_url(canonicalize(u))]
+    if bad:
+        print(f"nianbao: not an http(s) URL: {', '.join(bad)}", file=sys.stderr)
+        return EXIT_USAGE
+    names = {"spider": ReportsSpider.name}
+    worker = Worker(redis_client(url), settings.get("SCHEDULER_QUEUE_KEY") % names)
+    requests = [ReportsSpider.seed_request(canonicalize(u), backfill=args.backfill, force=args.force)
+                for u in args.urls]
+    try:
+        count = enqueue(worker, settings.get("SCHEDULER_DUPEFILTER_KEY") % names, requests)
+        queued, leased = worker.size()
+    except OUTAGE_ERRORS as exc:
+        print(f"nianbao: cannot reach Redis at {url}: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    print(f"nianbao: {count} URLs enqueued; frontier {url}: {queued} queued, {leased} in progress", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_worker(args) -> int:
+    from crawler.frontier import new_worker_id
+
+    settings = build_settings(args, "settings.distributed")
+    if args.redis:
+        settings.set("REDIS_URL", args.redis, priority="cmdline")
+    settings.set("NIANBAO_ARCHIVE", args.archive, priority="cmdline")
+    if args.s3_endpoint:
+        settings.set("NIANBAO_S3_ENDPOINT", args.s3_endpoint, priority="cmdline")
+    if args.idle_exit is not None:
+        settings.set("NIANBAO_IDLE_EXIT", args.idle_exit, priority="cmdline")
+    worker_id = new_worker_id()
+    settings.set("NIANBAO_WORKER_ID", worker_id, priority="cmdline")
+    # each worker process its own catalogue and WARC directory: SQLite and WARC writers are per process
+    settings.set("NIANBAO_STORE", os.path.join(args.work_dir, worker_id), priority="cmdline")
+    try:
+        open_store(settings.get("NIANBAO_STORE")).close()
+    except StoreError as exc:
+        print(f"nianbao: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders.reports import ReportsSpider
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ReportsSpider)
+    process.crawl(crawler)
+    process.start()
+    print(summary_line(crawler.stats.get_stats(), f"{args.archive} (worker {worker_id})"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -243,6 +395,18 @@ def cmd_export(args) -> int:
 
 def _export_wacz(args) -> int:
     from crawler.warc import WaczError, export_wacz, warc_files, write_cdxj
+    if args.archive:
+        from crawler.s3warc import export_wacz_from_archive
+        try:
+            export_wacz_from_archive(_open_archive(args), args.out, title=args.title)
+        except (StoreError, OSError) as exc:
+            print(f"nianbao: {exc}", file=sys.stderr)
+            return EXIT_STORE
+        except WaczError as exc:
+            print(f"nianbao: {exc}", file=sys.stderr)
+            return 1
+        print(f"nianbao: the WARCs of {args.archive} packaged in {args.out} (validated)", file=sys.stderr)
+        return EXIT_OK
     try:
         open_store(args.store).close()
         write_cdxj(args.store)
@@ -271,7 +435,8 @@ def cmd_report(args) -> int:
     return run(args)
 
 
-COMMANDS = {"status": cmd_status, "report": cmd_report, "crawl": cmd_crawl, "backfill": cmd_backfill, "raw": cmd_raw, "parse": cmd_parse, "export": cmd_export}
+COMMANDS = {"status": cmd_status, "report": cmd_report, "crawl": cmd_crawl, "backfill": cmd_backfill, "raw": cmd_raw,
+            "parse": cmd_parse, "export": cmd_export, "enqueue": cmd_enqueue, "worker": cmd_worker, "feed": cmd_feed}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,11 +27,13 @@ import base64
 import hashlib
 import json
 import logging
+import os
 import random
 import re
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -211,6 +213,39 @@ class S3Archive:
             raise ArchiveIntegrityError(f"s3://{self.bucket}/{key}: content does not match its sha256")
         return body
 
+    # -- files and plain objects -------------------------------------------------------------------
+    def put_file(self, rest: str, path: str | os.PathLike) -> str:
+        """Upload the bytes of the local file `path` to PREFIX/`rest` and return the key.
+
+        Checked as put_raw is: an intact identical object is left alone (HEAD, no PUT), a differing one is
+        replaced with a warning, the upload carries its SHA-256. The whole file is read into memory (WARCs
+        rotate at ~1 GB, which a single PUT, limit 5 GB, still takes); multipart streaming would lift that.
+        """
+        body = Path(path).read_bytes()
+        key = self._key(rest)
+        want = _Fingerprint(body, hashlib.sha256(body))
+
+        def attempt() -> None:
+            head = self._head(key)
+            if head is not None:
+                if want.matches(head):
+                    return
+                log.warning("s3://%s/%s differs from %s: uploading it again", self.bucket, key, path)
+            resp = self.client.put_object(Bucket=self.bucket, Key=key, Body=body,
+                                          ContentType="application/octet-stream", **want.put_args())
+            want.confirm(resp, f"s3://{self.bucket}/{key}")
+
+        self._call("PutObject", key, attempt)
+        return key
+
+    def list_keys(self, rest_prefix: str) -> list[str]:
+        """Every key under PREFIX/`rest_prefix`, sorted (full keys, prefix included)."""
+        return self._list(self._key(rest_prefix))
+
+    def get_object_bytes(self, rest: str) -> bytes | None:
+        """The bytes at PREFIX/`rest` (stored checksum checked by botocore), or None when absent."""
+        return self._get(self._key(rest))
+
     # -- feed --------------------------------------------------------------------------------------
     def put_feed_part(self, run_id: str, records: list[dict]) -> str:
         """Write `records` as one JSONL part of run `run_id` and return its key.
@@ -245,6 +280,39 @@ class S3Archive:
             if self._call("PutObject", key, attempt):
                 return key
             log.warning("s3://%s/%s already holds another part: writing the next number", self.bucket, key)
+
+    def reserve_feed_part(self, run_id: str) -> str:
+        """The key of run `run_id`'s next part, before it is written (a caller notes it, then write_feed_part)."""
+        if not isinstance(run_id, str) or not _RUN_ID.fullmatch(run_id):
+            raise ValueError(f"run_id must match {_RUN_ID.pattern}, got {run_id!r}")
+        return self.feed_part_key(run_id, self._take_seq(run_id))
+
+    def write_feed_part(self, key: str, records: list[dict]) -> None:
+        """Write `records` as one JSONL part at `key` (from reserve_feed_part), never overwriting another part:
+        a retry whose first attempt landed finds its own bytes there; anything else there is an error."""
+        if not records:
+            raise ValueError("write_feed_part needs at least one record")
+        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+        want = _Fingerprint(body, hashlib.sha256(body))
+
+        def attempt() -> None:
+            try:
+                resp = self.client.put_object(Bucket=self.bucket, Key=key, Body=body, IfNoneMatch="*",
+                                              ContentType="application/x-ndjson; charset=utf-8", **want.put_args())
+            except ClientError as exc:
+                if _error_code(exc) != "PreconditionFailed":
+                    raise
+                head = self._head(key)
+                if head is not None and want.matches(head):
+                    return
+                raise ArchiveIntegrityError(f"s3://{self.bucket}/{key} already holds another part") from exc
+            want.confirm(resp, f"s3://{self.bucket}/{key}")
+
+        self._call("PutObject", key, attempt)
+
+    def object_exists(self, key: str) -> bool:
+        """Whether the full key `key` (as reserve_feed_part gives it) is in the bucket."""
+        return bool(self._call("HeadObject", key, lambda: self._head(key) is not None))
 
     def read_feed(self) -> list[dict]:
         """Every line of every part, parts in key order; an unparsable line (a torn copy) is skipped."""

@@ -1,8 +1,13 @@
-"""Archive the exact bytes of each fetched candidate page, and of each file it attaches, with their fetch records."""
+"""Archive the exact bytes of each fetched candidate page, and of each file it attaches, with their fetch records.
+
+On a remote store (S3) the uploads run in the reactor's thread pool: an outage that S3Archive waits out slows
+the items, not the downloads already under way.
+"""
 
 from __future__ import annotations
 
 from itemadapter import ItemAdapter
+from twisted.internet.threads import deferToThread
 
 from crawler.items import FetchedPage
 from crawler.storage import FetchRecord
@@ -18,6 +23,11 @@ class ArchivePipeline(StorePipeline):
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
+        if getattr(self.store, "remote", False):
+            return deferToThread(self._archive_item, item)
+        return self._archive_item(item)
+
+    def _archive_item(self, item):
         adapter = ItemAdapter(item)
         adapter["sha256"], adapter["content_type"] = self._archive(adapter, adapter["site"])
         for attachment in adapter["attachments"]:

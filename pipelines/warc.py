@@ -3,7 +3,8 @@
 Runs right after ArchivePipeline (settings ITEM_PIPELINES 250) and writes under the store: DIR/warc/ (see
 crawler.warc). Identical payloads already in the WARCs become revisit records, found through the writer's
 SQLite payload index, so a run never reads old WARCs. On spider_closed the last file is finished and
-DIR/warc/index.cdxj is rebuilt (NIANBAO_WARC_CDXJ).
+DIR/warc/index.cdxj is rebuilt (NIANBAO_WARC_CDXJ); a distributed crawl's worker then uploads its WARCs to
+PREFIX/warc/ of the S3 archive (crawler.s3warc).
 
 A WARC that cannot be written is a recorded failure (stage "warc") and a one-line warning, never a dropped
 item: the store's raw bytes remain the archive of record.
@@ -77,6 +78,10 @@ class WarcPipeline:
             self.writer.close()
             if self.cdxj:
                 write_cdxj(self.store.root)
+            if getattr(self.store, "remote", False):
+                # a distributed crawl's WARCs join its archive (export wacz --archive packages them from there)
+                from crawler.s3warc import upload_warcs
+                upload_warcs(self.store.root, self.store.archive)
         except Exception as exc:  # noqa: BLE001 - the next run finishes and indexes what is left
             logger.warning("warc: could not finish the WARC files: %s: %s", type(exc).__name__, exc)
             self.store.record_failure(str(self.store.root / "warc"), "warc", f"{type(exc).__name__}: {exc}")

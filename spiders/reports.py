@@ -249,8 +249,20 @@ class ReportsSpider(scrapy.Spider):
         return False
 
     # -- requests -------------------------------------------------------------------------------
-    def _meta(self, role, site, hop=0, force=False, **extra):
+    @staticmethod
+    def _meta(role, site, hop=0, force=False, **extra):
         return {"nianbao_site": site, "nianbao_role": role, "nianbao_hop": hop, "nianbao_force": force, **extra}
+
+    @classmethod
+    def seed_request(cls, url: str, *, backfill: bool = False, force: bool = False) -> dict:
+        """A start (or backfill) request as a dict for request_from_dict: what `nianbao enqueue` pushes to the
+        shared frontier, the same request start() makes."""
+        role = "article" if backfill else "start"
+        meta = cls._meta(role, urlsplit(url).netloc, 0, force, nianbao_paged=False, nianbao_route="",
+                         nianbao_listed=None)
+        data = scrapy.Request(url, meta=meta, priority=10 if backfill else 0, dont_filter=True).to_dict()
+        data.update(callback="parse_article" if backfill else "parse_listing", errback="on_error")
+        return data
 
     def _request(self, url, role, *, site, hop=0, force=False, referer=None, paged=False, route="", listed=None):
         callback = self.parse_article if role == "article" else self.parse_listing

@@ -1,0 +1,197 @@
+"""Distributed crawls for real: `nianbao worker` processes sharing one redis-server frontier, archiving into a moto
+S3 server, while the tests kill a worker, restart Redis and pause S3. Every report must be fed exactly once,
+with its exact bytes in the bucket."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+
+from crawler.frontier import SharedIndex, Worker, redis_client
+from crawler.s3archive import S3Archive, make_client
+from tests.conftest import FAST, NIANBAO, REPO, run_nianbao
+from tests.servers import REDIS_SERVER, MotoServer, RedisServer, fake_aws_env
+
+pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER),
+                                reason="redis-server is not installed (.ci/run installs it)")
+
+SITES = ("yangcheng", "panshi", "tongyu")
+QUEUE = "nianbao:reports:requests"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def aws_env():
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+            mp.delenv(var, raising=False)
+        for name, value in fake_aws_env().items():
+            mp.setenv(name, value)
+        yield
+
+
+@pytest.fixture(scope="module")
+def reference(replica, tmp_path_factory):
+    """The same sites crawled by one plain `nianbao crawl`: the reports a distributed crawl must feed."""
+    store = tmp_path_factory.mktemp("reference") / "store"
+    proc = run_nianbao("crawl", *[replica.url(s, "/") for s in SITES], "--store", str(store), *FAST)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    from crawler.feed import read_feed
+    ids = [r["id"] for r in read_feed(store / "feed")]
+    assert ids and len(ids) == len(set(ids))
+    return set(ids)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_server(tmp_path):
+    server = MotoServer(tmp_path / "moto.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_server):
+    make_client(s3_server.url).create_bucket(Bucket="nianbao-dist")
+    return "s3://nianbao-dist/crawl"
+
+
+def _enqueue(replica, redis_server) -> None:
+    proc = run_nianbao("enqueue", *[replica.url(s, "/") for s in SITES], "--redis", redis_server.url)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert f"{len(SITES)} URLs enqueued" in proc.stderr.decode()
+
+
+def _worker(tmp_path, redis_server, s3_server, bucket, name, *, idle_exit=4, crash_at=None, extra=()):
+    env = {**os.environ}
+    env.pop("NIANBAO_CRASH_AT", None)
+    if crash_at:
+        env["NIANBAO_CRASH_AT"] = crash_at
+    log = open(tmp_path / f"{name}.log", "wb")
+    args = [NIANBAO, "worker", "--redis", redis_server.url, "--archive", bucket, "--s3-endpoint", s3_server.url,
+            "--idle-exit", str(idle_exit), "--work-dir", str(tmp_path / "work"), *FAST,
+            "-s", "NIANBAO_WORKER_TTL=3", "-s", "NIANBAO_FEED_PART_SECONDS=0.5",
+            # few requests in hand per worker: the frontier, not the first worker to start, spreads the work
+            "-s", "CONCURRENT_REQUESTS=3", *extra]
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env)
+
+
+def _log(tmp_path, name) -> str:
+    return (tmp_path / f"{name}.log").read_text("utf-8", "replace")
+
+
+def _archive(s3_server, bucket) -> S3Archive:
+    return S3Archive(bucket, endpoint_url=s3_server.url, max_outage=30)
+
+
+def _feed_ids(s3_server, bucket) -> list[str]:
+    proc = run_nianbao("feed", "--archive", bucket, "--s3-endpoint", s3_server.url)
+    assert proc.returncode == 0, proc.stderr.decode()
+    return [json.loads(line)["id"] for line in proc.stdout.decode("utf-8").splitlines() if line.strip()]
+
+
+def _check_feed(s3_server, bucket, reference) -> list[dict]:
+    ids = _feed_ids(s3_server, bucket)
+    twice = [i for i, n in Counter(ids).items() if n > 1]
+    assert not twice, f"fed twice: {twice[:3]}"
+    assert set(ids) == reference, (f"missing {len(reference - set(ids))}, unexpected {len(set(ids) - reference)}")
+    records = _archive(s3_server, bucket).read_feed()
+    for record in records:
+        body = _archive(s3_server, bucket).get_raw(record["raw"]["sha256"])
+        assert body is not None and len(body) == record["raw"]["length"], record["url"]
+        for file in record["attachments"]:
+            assert _archive(s3_server, bucket).get_raw(file["sha256"]) is not None, file["url"]
+    return records
+
+
+def _claims_fed(redis_server) -> int:
+    client = redis_client(redis_server.url)
+    index = SharedIndex(Worker(client, QUEUE, worker_id="observer"))
+    return sum(1 for c in index.claims().values() if c.get("fed") == "1")
+
+
+def _wait(procs, timeout=240) -> None:
+    deadline = time.monotonic() + timeout
+    for proc in procs:
+        proc.wait(max(1, deadline - time.monotonic()))
+
+
+def test_two_workers_feed_every_report_once(replica, reference, redis_server, s3_server, bucket, tmp_path):
+    _enqueue(replica, redis_server)
+    workers = [_worker(tmp_path, redis_server, s3_server, bucket, f"w{i}") for i in range(2)]
+    _wait(workers)
+    assert [w.returncode for w in workers] == [0, 0], _log(tmp_path, "w0")[-3000:]
+    records = _check_feed(s3_server, bucket, reference)
+    # both workers took part: each wrote feed parts under its own run id
+    runs = {key.rsplit("/", 1)[1].rsplit("-", 1)[0] for key in _archive(s3_server, bucket).list_keys("feed/")}
+    assert len(runs) == 2
+    # the frontier is empty and no lease is left behind
+    client = redis_client(redis_server.url)
+    assert client.zcard(QUEUE) == 0
+    assert not [k for k in client.scan_iter(match=f"{QUEUE}:leases:*")]
+    assert _claims_fed(redis_server) == len(records)
+    # `nianbao raw --archive` gives the exact bytes
+    one = records[0]["raw"]["sha256"]
+    proc = run_nianbao("raw", one, "--archive", bucket, "--s3-endpoint", s3_server.url)
+    assert proc.returncode == 0 and hashlib.sha256(proc.stdout).hexdigest() == one
+
+
+@pytest.mark.parametrize("crash_at", [
+    "feedpart:1",       # its first feed part is in the bucket, its reports not yet marked fed
+    "claim:4",          # its 4th report is claimed in Redis, no feed part written for it yet
+])
+def test_a_killed_worker_a_restarted_redis_and_a_paused_s3_lose_nothing(replica, reference, redis_server, s3_server,
+                                                                        bucket, tmp_path, crash_at):
+    _enqueue(replica, redis_server)
+    # a politeness delay stretches the crawl over the outages below
+    slow = ("-s", "DOWNLOAD_DELAY=0.3")
+    doomed = _worker(tmp_path, redis_server, s3_server, bucket, "doomed", crash_at=crash_at, extra=slow)
+    steady = _worker(tmp_path, redis_server, s3_server, bucket, "steady", idle_exit=8, extra=slow)
+    doomed.wait(120)
+    assert doomed.returncode == -signal.SIGKILL, _log(tmp_path, "doomed")[-3000:]
+    redis_server.restart(down_for=2.0)
+    s3_server.pause()
+    time.sleep(4)
+    s3_server.resume()
+    late = _worker(tmp_path, redis_server, s3_server, bucket, "late", idle_exit=8, extra=slow)
+    _wait([steady, late])
+    assert steady.returncode == 0 and late.returncode == 0, _log(tmp_path, "steady")[-3000:]
+    _check_feed(s3_server, bucket, reference)
+    said = _log(tmp_path, "steady")
+    assert "unreachable" in said and "is back after" in said
+    # the dead worker's leases were handed back by a live one
+    assert "stopped beating" in said + _log(tmp_path, "late")
+
+
+def test_scrapy_crawl_with_the_distributed_settings(replica, reference, redis_server, s3_server, bucket, tmp_path):
+    """`SCRAPY_PROJECT=distributed scrapy crawl reports` reads the same contract from the environment."""
+    _enqueue(replica, redis_server)
+    env = {**os.environ, "SCRAPY_PROJECT": "distributed", "NIANBAO_REDIS": redis_server.url,
+           "NIANBAO_ARCHIVE": bucket, "NIANBAO_S3_ENDPOINT": s3_server.url, "NIANBAO_IDLE_EXIT": "3",
+           "NIANBAO_WORK_DIR": str(tmp_path / "work"), "NIANBAO_FEED_STREAM": "nianbao:feed"}
+    env.pop("NIANBAO_CRASH_AT", None)
+    scrapy = str(REPO / ".venv" / "bin" / "scrapy") if (REPO / ".venv" / "bin" / "scrapy").exists() else "scrapy"
+    proc = subprocess.run([scrapy, "crawl", "reports", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+                           "-s", "DOWNLOAD_TIMEOUT=3"], capture_output=True, timeout=300, cwd=REPO, env=env)
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    records = _check_feed(s3_server, bucket, reference)
+    # the optional Redis Stream carries the same records, for consumer groups
+    client = redis_client(redis_server.url)
+    client.xgroup_create("nianbao:feed", "parsers", id="0")
+    got = client.xreadgroup("parsers", "p1", {"nianbao:feed": ">"}, count=10_000)
+    streamed = [json.loads(fields[b"record"])["id"] for _, entries in got for _, fields in entries]
+    assert sorted(streamed) == sorted(r["id"] for r in records)
