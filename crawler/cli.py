@@ -67,6 +67,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                          help="the frontier's Redis (env NIANBAO_REDIS; default redis://127.0.0.1:6379/0)")
     enqueue.add_argument("--backfill", action="store_true", help="the URLs are report pages: fetch them directly")
     enqueue.add_argument("--force", action="store_true", help="with --backfill: feed pages the classifier rejects")
+    enqueue.add_argument("--fresh", action="store_true",
+                         help="a new campaign: forget which pages earlier campaigns fetched (the request "
+                              "fingerprints), so listings are walked again; reports already fed stay fed once")
 
     worker = sub.add_parser("worker", help="crawl from the shared Redis frontier into the S3 archive and feed")
     worker.add_argument("--redis", default=os.environ.get("NIANBAO_REDIS"), metavar="redis://HOST:PORT/DB",
@@ -289,8 +292,11 @@ def cmd_enqueue(args) -> int:
     worker = Worker(redis_client(url), settings.get("SCHEDULER_QUEUE_KEY") % names)
     requests = [ReportsSpider.seed_request(canonicalize(u), backfill=args.backfill, force=args.force)
                 for u in args.urls]
+    seen_key = settings.get("SCHEDULER_DUPEFILTER_KEY") % names
     try:
-        count = enqueue(worker, settings.get("SCHEDULER_DUPEFILTER_KEY") % names, requests)
+        if args.fresh:
+            worker.server.delete(seen_key)
+        count = enqueue(worker, seen_key, requests)
         queued, leased = worker.size()
     except OUTAGE_ERRORS as exc:
         print(f"nianbao: cannot reach Redis at {url}: {exc}", file=sys.stderr)
@@ -327,8 +333,10 @@ def cmd_worker(args) -> int:
     crawler = process.create_crawler(ReportsSpider)
     process.crawl(crawler)
     process.start()
-    print(summary_line(crawler.stats.get_stats(), f"{args.archive} (worker {worker_id})"), file=sys.stderr)
-    return EXIT_OK
+    stats = crawler.stats.get_stats()
+    print(summary_line(stats, f"{args.archive} (worker {worker_id})"), file=sys.stderr)
+    # a worker that gave up on its Redis says so in its exit status, for systemd's Restart= and for scripts
+    return EXIT_STORE if stats.get("finish_reason") == "frontier_unavailable" else EXIT_OK
 
 
 def _fetch(url: str) -> tuple[bytes, str | None, str]:

@@ -88,15 +88,24 @@ class DistributedStore(LocalStore):
     # -- the feed: S3 parts ---------------------------------------------------------------------------------
     def write_feed_part(self, records: list[dict]) -> str:
         """Write validated records as one part; returns its key. Blocking (S3 and Redis outages waited out)."""
-        ids = [r["id"] for r in records]
+        ids = all_ids = [r["id"] for r in records]
         try:
+            lost = [rid for rid, mine in zip(ids, self.index.owned(ids)) if not mine]
+            if lost:
+                # this worker stalled past its heartbeat and another took these over: theirs to feed
+                log.warning("feed: %d reports were taken over by another worker while this one stalled; "
+                            "not feeding them here", len(lost))
+                records = [r for r in records if r["id"] not in lost]
+                ids = [r["id"] for r in records]
+                if not records:
+                    return ""
             key = self.archive.reserve_feed_part(self.run_id)
             self.index.note_part(ids, key)
             self.archive.write_feed_part(key, records)
             crashpoint("feedpart")      # a kill here: the part is in the bucket, its reports not marked fed
         finally:
             # written or failed, these are no longer in flight: a failed one is claimed again (status 3)
-            self._in_flight.difference_update(ids)
+            self._in_flight.difference_update(all_ids)
         if self.stream:
             # a mirror for consumers with consumer groups; the S3 parts are the feed of record
             server = self.index.server

@@ -324,6 +324,16 @@ class SharedIndex:
         return worker is not None and fed == "0" and worker != self.worker.id and not self.outage.call(
             lambda: self.worker.is_alive(worker))
 
+    def owned(self, report_ids: list[str]) -> list[bool]:
+        """Whether each claim is still this worker's (a worker stalled past its heartbeat may have lost some)."""
+        def run():
+            pipe = self.server.pipeline()
+            for rid in report_ids:
+                pipe.hget(self._report_key(rid), "worker")
+            return pipe.execute()
+        me = self.worker.id.encode()
+        return [value == me for value in self.outage.call(run)]
+
     def note_part(self, report_ids: list[str], key: str) -> None:
         """Before a feed part is written: where these reports' lines are going (checked on a takeover)."""
         def run():

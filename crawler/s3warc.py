@@ -12,11 +12,9 @@ object), so shipping the whole directory again after a crash or on a schedule co
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from crawler.s3archive import ArchiveIntegrityError, S3Archive
@@ -82,28 +80,4 @@ def export_wacz_from_archive(archive: S3Archive, out_path: str | os.PathLike, *,
     with tempfile.TemporaryDirectory(prefix="nianbao-wacz-") as tmp:
         if not download_warcs(archive, tmp):
             raise WaczError(f"no WARC files under s3://{archive.bucket}/{archive._key(WARC_DIR + '/')}")
-        with _wacz_indexing():
-            return export_wacz(tmp, out_path, pages=pages or None, title=title)
-
-
-@contextlib.contextmanager
-def _wacz_indexing() -> Iterator[None]:
-    """Confine py-wacz's change to cdxj-indexer's defaults to the export.
-
-    Importing wacz appends "warcinfo" to CDXJIndexer.DEFAULT_RECORDS for the whole process, so every later
-    local index (crawler.warc._index_warc, here before each upload) would gain warcinfo lines, differ from
-    the one already uploaded and be uploaded again. The list is shared by reference, hence edited in place;
-    another thread indexing during an export still sees py-wacz's list.
-    """
-    from cdxj_indexer.main import CDXJIndexer
-
-    records = CDXJIndexer.DEFAULT_RECORDS
-    saved = list(records)
-    import wacz.waczindexer  # noqa: F401 - its first import is what appends
-
-    if "warcinfo" not in records:       # py-wacz counts on it on every export, not only the first
-        records.append("warcinfo")
-    try:
-        yield
-    finally:
-        records[:] = saved
+        return export_wacz(tmp, out_path, pages=pages or None, title=title)

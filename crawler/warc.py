@@ -441,8 +441,10 @@ def _index_warc(warc: Path) -> Path:
     out = _index_path(warc)
     out.parent.mkdir(exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    # post_append: a POST capture gets its method and body in the key, as pywb looks it up
-    write_cdx_index(str(tmp), [str(warc)], {"sort": True, "post_append": True})
+    # post_append: a POST capture gets its method and body in the key, as pywb looks it up; the record types
+    # are named because importing py-wacz appends "warcinfo" to cdxj-indexer's defaults for the whole process
+    write_cdx_index(str(tmp), [str(warc)], {"sort": True, "post_append": True,
+                                            "records": "response,revisit,resource,metadata"})
     os.replace(tmp, out)
     return out
 

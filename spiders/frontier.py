@@ -19,10 +19,12 @@ NIANBAO_WORKER_TTL, NIANBAO_REDIS_MAX_OUTAGE, NIANBAO_IDLE_EXIT.
 from __future__ import annotations
 
 import logging
+import pickle
 import time
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -86,7 +88,14 @@ class LeasedQueue(PriorityQueue):
         if got is None:
             return None
         lease, data = got
-        request = request_from_dict(self.serializer.loads(data), spider=self.spider)
+        try:
+            request = request_from_dict(self.serializer.loads(data), spider=self.spider)
+        except Exception as exc:  # noqa: BLE001 - a request this code cannot read must not stop the worker
+            logger.error("frontier: dropped a queued request this worker cannot read (%s: %s)",
+                         type(exc).__name__, exc)
+            self.worker.ack([lease])
+            self.spider.crawler.stats.inc_value("nianbao/frontier/unreadable")
+            return None
         request.meta[LEASE_META] = lease
         self.held[lease] = request
         return request
@@ -103,6 +112,7 @@ class FrontierScheduler(Scheduler):
         self._nacks: set[str] = set()      # leases whose request must go back to the queue
         self._loops: list[task.LoopingCall] = []
         self._last_reap = 0.0
+        self._giving_up = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -149,7 +159,14 @@ class FrontierScheduler(Scheduler):
     def _push(self, request) -> bool:
         """Dupefilter check and push in one Redis script (crawler.frontier.Worker.push)."""
         fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
-        pushed = self.worker.push(self.queue._encode_request(request), -request.priority, fingerprint, self.df.key)
+        try:
+            data = self.queue._encode_request(request)
+        except (ValueError, TypeError, AttributeError, pickle.PicklingError) as exc:
+            # a callback that is not a spider method, or meta that cannot leave the process
+            logger.error("frontier: cannot queue %s: %s: %s", request.url, type(exc).__name__, exc)
+            self.stats.inc_value("nianbao/frontier/unserializable")
+            return False
+        pushed = self.worker.push(data, -request.priority, fingerprint, self.df.key)
         if pushed:
             self.stats.inc_value("scheduler/enqueued/redis")
         return pushed
@@ -200,6 +217,13 @@ class FrontierScheduler(Scheduler):
                 logger.warning("frontier: %s goes back to the queue: %s", response.url, failure.value)
 
     def _sweep(self) -> None:
+        if self.outage.expired() and not self._giving_up:
+            # past NIANBAO_REDIS_MAX_OUTAGE: stop (exit status 3 from `nianbao worker`); leases expire with the
+            # heartbeat and go back to the other workers
+            self._giving_up = True
+            logger.error("frontier: Redis unreachable for over %.0f s; this worker stops", self.outage.max_outage)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier_unavailable"))
+            return
         slot = getattr(self.crawler.engine, "_slot", None)
         held = self.queue.held
         if slot is not None:
@@ -251,15 +275,15 @@ class FrontierScheduler(Scheduler):
         unfinished = slot.inprogress if slot is not None else set()
         self._acks.extend(lease for lease, request in self.queue.held.items() if request not in unfinished)
         self.queue.held.clear()
-        deadline = time.monotonic() + min(self.outage.max_outage, 60.0)
+        deadline = time.monotonic() + (0 if self._giving_up else min(self.outage.max_outage, 60.0))
         while (self._buffer or self._acks) and time.monotonic() < deadline:
             self._flush_buffer()
             self._settle()
             if self._buffer or self._acks:
                 time.sleep(0.2)
         try:
-            n = self.outage.call(self.worker.leave)
-        except StoreError as exc:
+            n = self.worker.leave() if self._giving_up else self.outage.call(self.worker.leave)
+        except (StoreError, *OUTAGE_ERRORS) as exc:
             logger.error("frontier: could not hand back this worker's requests: %s (they return when its "
                          "heartbeat expires)", exc)
         else:
@@ -293,7 +317,12 @@ class IdleExit:
         try:
             worker.reap()
             queued, leased = worker.size()
-        except OUTAGE_ERRORS:
+        except OUTAGE_ERRORS as exc:
+            worker.outage.failed(exc)
+            if worker.outage.expired():
+                logger.error("frontier: Redis unreachable for over %.0f s; this worker stops",
+                             worker.outage.max_outage)
+                raise CloseSpider("frontier_unavailable")
             raise DontCloseSpider
         if queued or leased:
             self._empty_since = None

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import time
+import zipfile
 from collections import Counter
 
 import pytest
@@ -76,6 +77,20 @@ def _enqueue(replica, redis_server) -> None:
     assert f"{len(SITES)} URLs enqueued" in proc.stderr.decode()
 
 
+_running: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_worker_left():
+    """A failed test must not leave workers behind (they would wait for their Redis for minutes)."""
+    yield
+    while _running:
+        proc = _running.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+
+
 def _worker(tmp_path, redis_server, s3_server, bucket, name, *, idle_exit=4, crash_at=None, extra=()):
     env = {**os.environ}
     env.pop("NIANBAO_CRASH_AT", None)
@@ -87,7 +102,9 @@ def _worker(tmp_path, redis_server, s3_server, bucket, name, *, idle_exit=4, cra
             "-s", "NIANBAO_WORKER_TTL=3", "-s", "NIANBAO_FEED_PART_SECONDS=0.5",
             # few requests in hand per worker: the frontier, not the first worker to start, spreads the work
             "-s", "CONCURRENT_REQUESTS=3", *extra]
-    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env)
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env)
+    _running.append(proc)
+    return proc
 
 
 def _log(tmp_path, name) -> str:
@@ -148,6 +165,17 @@ def test_two_workers_feed_every_report_once(replica, reference, redis_server, s3
     one = records[0]["raw"]["sha256"]
     proc = run_nianbao("raw", one, "--archive", bucket, "--s3-endpoint", s3_server.url)
     assert proc.returncode == 0 and hashlib.sha256(proc.stdout).hexdigest() == one
+    # every worker's WARCs reached the bucket; `export wacz --archive` packages and validates them
+    warcs = [k for k in _archive(s3_server, bucket).list_keys("warc/") if k.endswith(".warc.gz")]
+    assert len(warcs) >= 2
+    out = tmp_path / "crawl.wacz"
+    proc = run_nianbao("export", "wacz", "--archive", bucket, "--s3-endpoint", s3_server.url, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    with zipfile.ZipFile(out) as wacz:
+        packed = {n.rsplit("/", 1)[1] for n in wacz.namelist() if n.startswith("archive/")}
+        pages = wacz.read("pages/pages.jsonl").decode("utf-8")
+    assert packed == {k.rsplit("/", 1)[1] for k in warcs}
+    assert all(json.dumps(r["url"]) in pages for r in records)
 
 
 @pytest.mark.parametrize("crash_at", [
@@ -195,3 +223,33 @@ def test_scrapy_crawl_with_the_distributed_settings(replica, reference, redis_se
     got = client.xreadgroup("parsers", "p1", {"nianbao:feed": ">"}, count=10_000)
     streamed = [json.loads(fields[b"record"])["id"] for _, entries in got for _, fields in entries]
     assert sorted(streamed) == sorted(r["id"] for r in records)
+
+
+def test_enqueue_contract(redis_server):
+    client = redis_client(redis_server.url)
+    client.sadd("nianbao:reports:dupefilter", "from-an-earlier-campaign")
+    proc = run_nianbao("enqueue", "http://127.0.0.2:8000/", "http://127.0.0.3:8000/a.html", "--redis", redis_server.url)
+    assert proc.returncode == 0 and "2 URLs enqueued" in proc.stderr.decode()
+    assert client.zcard(QUEUE) == 2 and client.scard("nianbao:reports:dupefilter") == 3
+    proc = run_nianbao("enqueue", "http://127.0.0.4:8000/", "--fresh", "--backfill", "--redis", redis_server.url)
+    assert proc.returncode == 0
+    assert client.scard("nianbao:reports:dupefilter") == 1          # earlier campaigns forgotten
+    assert client.zcard(QUEUE) == 3
+    # a backfill request outranks the portal walks, as in a single-process crawl
+    assert client.zrange(QUEUE, 0, 0, withscores=True)[0][1] == -10
+    assert run_nianbao("enqueue", "ftp://example/", "--redis", redis_server.url).returncode == 2
+    gone = run_nianbao("enqueue", "http://127.0.0.2/", "--redis", "redis://127.0.0.1:1/0")
+    assert gone.returncode == 3 and "cannot reach Redis" in gone.stderr.decode()
+
+
+def test_a_worker_whose_redis_stays_away_stops_with_exit_3(redis_server, s3_server, bucket, tmp_path):
+    worker = _worker(tmp_path, redis_server, s3_server, bucket, "orphan", idle_exit=60,
+                     extra=("-s", "NIANBAO_REDIS_MAX_OUTAGE=3"))
+    deadline = time.monotonic() + 60
+    while "Spider opened" not in _log(tmp_path, "orphan") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    redis_server.stop()
+    worker.wait(90)
+    said = _log(tmp_path, "orphan")
+    assert worker.returncode == 3, said[-2000:]
+    assert "unreachable for over 3 s; this worker stops" in said

@@ -134,7 +134,9 @@ def test_unfed_claim_of_a_dead_worker_is_taken_over_with_its_noted_part(server):
     time.sleep(0.6)
     second.beat()
     assert b.recoverable("r1")
+    assert a.owned(["r1"]) == [True]
     assert b.claim("r1", {"url": "u"}) == (2, "feed/run-000001.jsonl")
+    assert a.owned(["r1"]) == [False] and b.owned(["r1"]) == [True]    # `a` only stalled: it must not feed it
     assert b.claim("r1", {"url": "u"}) == (3, "")           # now its own, unfed
     b.mark_fed(["r1"])
     assert b.fed("r1")
