@@ -4,6 +4,7 @@ with its exact bytes in the bucket."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,7 +19,8 @@ import pytest
 from crawler.frontier import SharedIndex, Worker, redis_client
 from crawler.s3archive import S3Archive, make_client
 from tests.conftest import FAST, NIANBAO, REPO, run_nianbao
-from tests.servers import REDIS_SERVER, MotoServer, RedisServer, fake_aws_env
+from tests.servers import REDIS_SERVER, MotoServer, RedisServer, fake_aws_env, free_port
+from tests.test_warc import _get, _pywb_bin, _stamp
 
 pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER),
                                 reason="redis-server is not installed (.ci/run installs it)")
@@ -135,6 +137,36 @@ def _check_feed(s3_server, bucket, reference) -> list[dict]:
     return records
 
 
+@contextlib.contextmanager
+def _pywb(wacz, home):
+    """pywb (its own virtualenv, as in test_warc) serving the WACZ as collection `crawl` on loopback."""
+    pywb_bin = _pywb_bin()
+    home.mkdir()
+    for args in (["init", "crawl"], ["add", "--unpack-wacz", "crawl", str(wacz)]):
+        proc = subprocess.run([str(pywb_bin / "wb-manager"), *args], cwd=home, capture_output=True, text=True,
+                              timeout=60)
+        assert proc.returncode == 0, proc.stderr
+    port = free_port()
+    with open(home / "pywb.log", "wb") as log:
+        server = subprocess.Popen([str(pywb_bin / "wayback"), "--bind", "127.0.0.1", "--port", str(port)],
+                                  cwd=home, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if _get(base + "/")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                assert server.poll() is None and time.monotonic() < deadline, (home / "pywb.log").read_text()
+                time.sleep(0.2)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
 def _claims_fed(redis_server) -> int:
     client = redis_client(redis_server.url)
     index = SharedIndex(Worker(client, QUEUE, worker_id="observer"))
@@ -176,6 +208,12 @@ def test_two_workers_feed_every_report_once(replica, reference, redis_server, s3
         pages = wacz.read("pages/pages.jsonl").decode("utf-8")
     assert packed == {k.rsplit("/", 1)[1] for k in warcs}
     assert all(json.dumps(r["url"]) in pages for r in records)
+    # ... and a real pywb replays the reports from it byte for byte, whichever worker fetched them
+    with _pywb(out, tmp_path / "pywb") as base:
+        for record in records[:: max(1, len(records) // 6)]:
+            status, body = _get(f"{base}/crawl/{_stamp(record['fetched_at'])}id_/{record['url']}")
+            assert status == 200, (record["url"], body[:200])
+            assert hashlib.sha256(body).hexdigest() == record["raw"]["sha256"], record["url"]
 
 
 @pytest.mark.parametrize("crash_at", [
