@@ -106,15 +106,24 @@ def attachment_links(html: str, url: str) -> list[AttachmentLink]:
             continue
         seen.add(target)
         out.append(AttachmentLink(target, label, "file"))
-    container, _ = find_container(root)
-    if container is not None and visible_chars(container) < IMAGE_ONLY_MAX_CHARS:
-        for img in container.iter("img"):
-            src = _resolve(img.get("src") or img.get("data-src"), base)
-            if src is None or src in seen or not IMAGE_EXT_RE.search(urlsplit(src).path):
-                continue
-            if _IMAGE_SKIP_RE.search(src) or any((_side(img.get(k)) or MIN_IMAGE_SIDE) < MIN_IMAGE_SIDE
-                                                  for k in ("width", "height")):
-                continue
-            seen.add(src)
-            out.append(AttachmentLink(src, (img.get("alt") or "").strip(), "image"))
+    # finding the article body costs more than the rest: only a page with a report-sized image anywhere needs it
+    if any(_report_image(img, base) for img in root.iter("img")):
+        container, _ = find_container(root)
+        if container is not None and visible_chars(container) < IMAGE_ONLY_MAX_CHARS:
+            for img in container.iter("img"):
+                src = _report_image(img, base)
+                if src is None or src in seen:
+                    continue
+                seen.add(src)
+                out.append(AttachmentLink(src, (img.get("alt") or "").strip(), "image"))
     return out[:MAX_ATTACHMENTS]
+
+
+def _report_image(img, base: str) -> str | None:
+    """The URL of an <img> that may be a page of a scanned report (not an icon, logo or spacer), else None."""
+    src = _resolve(img.get("src") or img.get("data-src"), base)
+    if src is None or not IMAGE_EXT_RE.search(urlsplit(src).path) or _IMAGE_SKIP_RE.search(src):
+        return None
+    if any((_side(img.get(k)) or MIN_IMAGE_SIDE) < MIN_IMAGE_SIDE for k in ("width", "height")):
+        return None
+    return src
