@@ -1,10 +1,14 @@
-"""Write every archived fetch (a candidate page and each file it attaches) as WARC 1.1 records.
+"""Write every archived fetch (a candidate page and each file it attaches) as WARC 1.1 records, and every
+listing page the walk fetched (start pages, hubs, report columns and their pages, list-API answers).
 
 Runs right after ArchivePipeline (settings ITEM_PIPELINES 250) and writes under the store: DIR/warc/ (see
 crawler.warc). Identical payloads already in the WARCs become revisit records, found through the writer's
 SQLite payload index, so a run never reads old WARCs. On spider_closed the last file is finished and
 DIR/warc/index.cdxj is rebuilt (NIANBAO_WARC_CDXJ); a distributed crawl's worker then uploads its WARCs to
 PREFIX/warc/ of the S3 archive (crawler.s3warc).
+
+Listing pages are written from Scrapy's response_received signal, as the server sent them (pages drawn in
+Chromium are not: their DOM is not what the server sent); they are not in the store's raw archive.
 
 A WARC that cannot be written is a recorded failure (stage "warc") and a one-line warning, never a dropped
 item: the store's raw bytes remain the archive of record.
@@ -19,11 +23,18 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import FetchedPage
-from crawler.storage import LocalStore
+from crawler.storage import LocalStore, utcnow
 from crawler.warc import WarcWriter, write_cdxj
 from pipelines.store import store_from_crawler
 
 logger = logging.getLogger(__name__)
+
+# spiders.reports request roles whose pages only the walk uses (articles and attachments arrive as items)
+LISTING_ROLES = frozenset({"start", "hub", "column", "api"})
+
+
+def _headers(headers) -> list[tuple[str, str]]:
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in headers.items() for v in vs]
 
 
 class WarcPipeline:
@@ -45,7 +56,18 @@ class WarcPipeline:
                             fsync=settings.getbool("NIANBAO_FSYNC"))
         pipeline = cls(store, crawler.stats, writer, cdxj=settings.getbool("NIANBAO_WARC_CDXJ", True))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         return pipeline
+
+    def response_received(self, response, request, spider=None) -> None:
+        """A listing page (the walk's own fetches: no item carries them) as a request/response pair."""
+        if request.meta.get("nianbao_role") not in LISTING_ROLES or request.meta.get("playwright") or self._closed:
+            return
+        self._write({"url": request.url, "final_url": response.url, "method": request.method,
+                     "request_headers": _headers(request.headers), "status": response.status,
+                     "headers": _headers(response.headers), "body": response.body, "fetched_at": utcnow()},
+                    request.meta.get("nianbao_site"))
+        self.stats.inc_value("nianbao/warc/listing_pages")
 
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):

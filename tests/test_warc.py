@@ -387,11 +387,22 @@ def test_crawl_writes_every_archived_fetch_as_warc(warc_crawl):
     by_digest = {c["warc"].get_header("WARC-Payload-Digest"): c for c in captures if c["type"] == "response"}
 
     fetches = store.fetches()
+    fetched_uris = {f["final_url"] for f in fetches}
     # one response or revisit per archived fetch, at the URL the bytes came from, with those bytes' digest
     assert Counter((c["warc"].get_header("WARC-Target-URI"), c["warc"].get_header("WARC-Payload-Digest"))
-                   for c in captures) == Counter((f["final_url"], payload_digest(store.get_raw(f["sha256"])))
-                                                 for f in fetches)
+                   for c in captures if c["warc"].get_header("WARC-Target-URI") in fetched_uris) == \
+        Counter((f["final_url"], payload_digest(store.get_raw(f["sha256"]))) for f in fetches)
     assert len(fetches) > 0
+    # ... and every listing page the walk fetched: each site's home page and report column pages
+    listings = {c["warc"].get_header("WARC-Target-URI") for c in captures
+                if c["warc"].get_header("WARC-Target-URI") not in fetched_uris}
+    columns = [u for host in {urllib.parse.urlsplit(f["url"]).netloc for f in fetches} for u in store.listing_urls(host)]
+    assert columns and set(columns) <= listings
+    assert {urllib.parse.urlsplit(u).netloc for u in listings} >= {urllib.parse.urlsplit(c).netloc for c in columns}
+    for capture in captures:
+        if capture["warc"].get_header("WARC-Target-URI") in listings and capture["type"] == "response":
+            assert capture["http"].get_statuscode() == "200"
+            assert b"<" in capture["raw"][:2000]                   # the listing's HTML (or the API's JSON)
     for fetch in fetches:
         digest = payload_digest(store.get_raw(fetch["sha256"]))
         assert digest == "sha256:" + base64.b32encode(bytes.fromhex(fetch["sha256"])).decode()
@@ -402,6 +413,8 @@ def test_crawl_writes_every_archived_fetch_as_warc(warc_crawl):
             assert capture["warc"].get_header("WARC-Refers-To-Target-URI") == \
                 original["warc"].get_header("WARC-Target-URI")
     for digest, capture in by_digest.items():
+        if capture["warc"].get_header("WARC-Target-URI") in listings:
+            continue                                            # listing pages are in the WARCs only
         hex_digest = base64.b32decode(digest.removeprefix("sha256:")).hex()
         assert capture["raw"] == store.get_raw(hex_digest)     # the exact stored bytes
 
@@ -556,6 +569,15 @@ def test_pywb_replays_archived_bytes_exactly(warc_crawl, pywb, replica):
             status, body = _get(f"{pywb}/{coll}/{_stamp(fetch['fetched_at'])}id_/{fetch['final_url']}")
             assert status == 200, (coll, fetch["final_url"], body[:300])
             assert body == raw, (coll, fetch["final_url"])
+
+    # a report column's listing page replays too (the walk's own fetches are in the WARCs)
+    columns = set(store.listing_urls(urllib.parse.urlsplit(yangcheng["url"]).netloc))
+    listing = next(c for c in _captures(warc_crawl)
+                   if c["type"] == "response" and c["warc"].get_header("WARC-Target-URI") in columns)
+    uri, when = listing["warc"].get_header("WARC-Target-URI"), listing["warc"].get_header("WARC-Date")
+    for coll in ("wacz", "direct"):
+        status, body = _get(f"{pywb}/{coll}/{_stamp(when)}id_/{uri}")
+        assert status == 200 and body == listing["raw"], (coll, uri)
 
     # a revisit replays with its original's payload, fetched from the other URL's record
     status, body = _get(f"{pywb}/dedup/20240502100000id_/http://127.0.0.7/b.pdf")
