@@ -13,7 +13,9 @@ per fed report, table cells right on the crawled table reports, and on the test 
 (crawler/replica/corpus.py) cells right per carrier, against a number-stream baseline for 表三/表四. Re-crawls of
 the plain sites' store (crawler.incremental): an unchanged re-crawl's requests against the first crawl's (goal
 <= 0.10), a --recheck all sweep (conditional requests, 304s), and after the evolving site changed: new reports
-found by a default run, revisions and removals by a sweep.
+found by a default run, revisions and removals by a sweep. The distributed mode (bench/distributed.py): reports/s of
+1, 2 and 4 `nianbao worker` processes on a redis-server frontier and a moto S3 archive, worker memory against the
+frontier's size, and the S3 archive's time, objects and requests per report against a local store.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from crawler.replica.sites import table_reports  # noqa: E402
 from crawler.storage import open_store  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
 
-from bench import parsing  # noqa: E402
+from bench import distributed, parsing  # noqa: E402
 
 BENCH_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY_JITTER": 0,
                   "LOG_LEVEL": "ERROR", "DOWNLOAD_TIMEOUT": 3, "RETRY_TIMES": 0, "ROBOTSTXT_OBEY": False}
@@ -271,6 +273,8 @@ def main(argv=None) -> int:
         print(f"browser time per fed report: browser sites {1000 * per_browser:.1f} ms ({fed_browser} reports in "
               f"{res['browser'].seconds:.1f} s, Chromium start included), plain sites {1000 * per_plain:.1f} ms "
               f"({fed_plain} reports in {full.seconds:.1f} s); ratio {per_browser / per_plain:.2f}")
+        for line in distributed.figures(args.scale, workdir / "dist"):
+            print(f"dist    {line}", flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -219,6 +219,7 @@ def test_two_workers_feed_every_report_once(replica, reference, redis_server, s3
 @pytest.mark.parametrize("crash_at", [
     "feedpart:1",       # its first feed part is in the bucket, its reports not yet marked fed
     "claim:4",          # its 4th report is claimed in Redis, no feed part written for it yet
+    None,               # killed from outside once a few reports are fed, wherever it is
 ])
 def test_a_killed_worker_a_restarted_redis_and_a_paused_s3_lose_nothing(replica, reference, redis_server, s3_server,
                                                                         bucket, tmp_path, crash_at):
@@ -227,6 +228,11 @@ def test_a_killed_worker_a_restarted_redis_and_a_paused_s3_lose_nothing(replica,
     slow = ("-s", "DOWNLOAD_DELAY=0.3")
     doomed = _worker(tmp_path, redis_server, s3_server, bucket, "doomed", crash_at=crash_at, extra=slow)
     steady = _worker(tmp_path, redis_server, s3_server, bucket, "steady", idle_exit=8, extra=slow)
+    if crash_at is None:
+        deadline = time.monotonic() + 60
+        while _claims_fed(redis_server) < 5 and time.monotonic() < deadline and doomed.poll() is None:
+            time.sleep(0.1)
+        doomed.send_signal(signal.SIGKILL)
     doomed.wait(120)
     assert doomed.returncode == -signal.SIGKILL, _log(tmp_path, "doomed")[-3000:]
     redis_server.restart(down_for=2.0)
