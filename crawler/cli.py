@@ -278,7 +278,7 @@ def cmd_feed(args) -> int:
 def cmd_enqueue(args) -> int:
     from crawler.frontier import OUTAGE_ERRORS, Worker, redis_client
     from crawler.urls import canonicalize, is_valid_http_url
-    from spiders.frontier import enqueue
+    from spiders.frontier import enqueue, forget_campaign
     from spiders.reports import ReportsSpider
 
     settings = build_settings(argparse.Namespace(delay=None, max_pages=None, browser=None, log_level=None, set=[]),
@@ -295,7 +295,7 @@ def cmd_enqueue(args) -> int:
     seen_key = settings.get("SCHEDULER_DUPEFILTER_KEY") % names
     try:
         if args.fresh:
-            worker.server.delete(seen_key)
+            forget_campaign(worker, seen_key)
         count = enqueue(worker, seen_key, requests)
         queued, leased = worker.size()
     except OUTAGE_ERRORS as exc:

@@ -18,6 +18,7 @@ NIANBAO_WORKER_TTL, NIANBAO_REDIS_MAX_OUTAGE, NIANBAO_IDLE_EXIT.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 import time
@@ -68,6 +69,31 @@ def enqueue(worker: Worker, dupefilter_key: str, requests: list[dict]) -> int:
         worker.server.sadd(dupefilter_key, fingerprint)
         worker.push(picklecompat.dumps(data), -data.get("priority", 0), None, dupefilter_key)
     return len(requests)
+
+
+class SharedWalk:
+    """What the reports spider keeps per site, kept in Redis for all the workers of a crawl: the POSTed listing
+    pages already asked for, and the per-site caps (listing pages, renders). Keys live under the queue key
+    (`…:requests:seen:<site>`, `…:requests:count:<site>:<kind>`), so `enqueue --fresh` clears them too."""
+
+    def __init__(self, worker: Worker):
+        self.worker = worker
+
+    def first_time(self, site: str, key: tuple) -> bool:
+        digest = hashlib.sha1(repr(key).encode("utf-8", "surrogatepass")).hexdigest()
+        name = f"{self.worker.queue_key}:seen:{site}"
+        return self.worker.outage.call(lambda: self.worker.server.sadd(name, digest)) == 1
+
+    def take(self, site: str, kind: str, cap: int) -> bool:
+        name = f"{self.worker.queue_key}:count:{site}:{kind}"
+        return self.worker.outage.call(lambda: self.worker.server.incr(name)) <= cap
+
+
+def forget_campaign(worker: Worker, dupefilter_key: str) -> None:
+    """A new campaign: request fingerprints, POSTed listings seen and per-site counts are forgotten."""
+    names = [dupefilter_key, *worker.server.scan_iter(match=f"{worker.queue_key}:seen:*", count=1000),
+             *worker.server.scan_iter(match=f"{worker.queue_key}:count:*", count=1000)]
+    worker.server.delete(*names)
 
 
 class LeasedQueue(PriorityQueue):

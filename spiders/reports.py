@@ -128,6 +128,7 @@ class ReportsSpider(scrapy.Spider):
         self._known: dict[str, dict[str, dict]] = {}  # site -> report pages the store knows (url -> pages row)
         self._walked = defaultdict(set)             # site -> listing pages requested this run
         self._early_stop: bool | None = None        # listings may stop at known reports (set on first use)
+        self.shared = None     # spiders.frontier.SharedWalk in a distributed crawl (from_crawler)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -139,6 +140,10 @@ class ReportsSpider(scrapy.Spider):
         spider.max_renders = s.getint("NIANBAO_MAX_RENDERS_PER_SITE")
         spider.recheck = s.get("NIANBAO_RECHECK")
         spider.known_run = s.getint("NIANBAO_KNOWN_RUN")
+        spider.shared = None
+        if str(s.get("SCHEDULER", "")).endswith("FrontierScheduler"):
+            from spiders.frontier import SharedWalk, worker_from_crawler
+            spider.shared = SharedWalk(worker_from_crawler(crawler))
         if spider.recheck not in ("due", "all"):
             raise ValueError(f"NIANBAO_RECHECK must be due or all, not {spider.recheck!r}")
         if spider.browser not in ("never", "auto", "always"):
@@ -288,6 +293,11 @@ class ReportsSpider(scrapy.Spider):
                               headers=headers, dont_filter=True)
 
     def _count_render(self, site: str) -> bool:
+        if self.shared is not None:
+            if self.shared.take(site, "render", self.max_renders):
+                return True
+            self.crawler.stats.inc_value("nianbao/browser/cap_reached")
+            return False
         if self._renders[site] >= self.max_renders:
             self.crawler.stats.inc_value("nianbao/browser/cap_reached")
             return False
@@ -358,8 +368,7 @@ class ReportsSpider(scrapy.Spider):
         in_column = role == "column" or listing.is_report_column
         for call in calls:
             key = (call.method, call.url, call.body)
-            if self._on_site(call.url, site) and key not in self._seen_forms[site] and self._count_listing(site):
-                self._seen_forms[site].add(key)
+            if self._on_site(call.url, site) and self._first_time(site, key) and self._count_listing(site):
                 yield self._api_request(call, site=site, hop=hop, in_column=in_column, referer=response.url)
 
     def parse_api(self, response):
@@ -397,8 +406,7 @@ class ReportsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("nianbao/listing/stopped_at_known")
         elif fresh and following is not None:
             key = (following.method, following.url, following.body)
-            if key not in self._seen_forms[site] and self._count_listing(site):
-                self._seen_forms[site].add(key)
+            if self._first_time(site, key) and self._count_listing(site):
                 request = self._api_request(following, site=site, hop=hop, in_column=in_column, seen=seen,
                                             referer=response.request.headers.get("Referer", b"").decode("latin-1")
                                             or None)
@@ -456,8 +464,7 @@ class ReportsSpider(scrapy.Spider):
                     yield request
             for form in listing.form_pages:
                 key = ("POST", form.url, tuple(form.formdata))
-                if self._on_site(form.url, site) and key not in self._seen_forms[site] and self._count_listing(site):
-                    self._seen_forms[site].add(key)
+                if self._on_site(form.url, site) and self._first_time(site, key) and self._count_listing(site):
                     yield scrapy.FormRequest(form.url, formdata=form.formdata, callback=self.parse_listing,
                                              errback=self.on_error,
                                              meta=self._meta("column", site, hop, nianbao_paged=True),
@@ -495,10 +502,9 @@ class ReportsSpider(scrapy.Spider):
             # a numbered page is the same page from wherever it is posted; "Next" depends on where it is
             absolute = postback.argument.removeprefix("Page$").isdigit()
             key = ("postback", response.url, postback.target, postback.argument,
-                   None if absolute else hash(response.body))
-            if key in self._seen_forms[site] or not self._count_listing(site):
+                   None if absolute else hashlib.sha1(response.body).hexdigest())
+            if not self._first_time(site, key) or not self._count_listing(site):
                 continue
-            self._seen_forms[site].add(key)
             # the form that carries the page state (ASP.NET wraps the whole page in it); form2request is
             # what Scrapy 2.19 recommends over the deprecated FormRequest.from_response
             form = response.xpath('//form[.//input[@name="__VIEWSTATE"]]') or response.xpath("//form")
@@ -512,7 +518,22 @@ class ReportsSpider(scrapy.Spider):
                                  callback=self.parse_listing, errback=self.on_error,
                                  meta=self._meta("column", site, hop, nianbao_paged=True))
 
+    def _first_time(self, site: str, key: tuple) -> bool:
+        """Whether a POSTed listing page (dataproxy window, postback, list-API call) is new to the crawl: the
+        dupefilter cannot tell, as their bodies carry per-response state (__VIEWSTATE ...). Shared by every
+        worker of a distributed crawl."""
+        if key in self._seen_forms[site]:
+            return False
+        self._seen_forms[site].add(key)
+        return self.shared is None or self.shared.first_time(site, key)
+
     def _count_listing(self, site: str) -> bool:
+        if self.shared is not None:
+            # the per-site caps hold for the whole crawl, not per worker
+            if self.shared.take(site, "listing", self.max_listing_pages):
+                return True
+            self.crawler.stats.inc_value("nianbao/listing/cap_reached")
+            return False
         if self._listing_pages[site] >= self.max_listing_pages:
             self.crawler.stats.inc_value("nianbao/listing/cap_reached")
             return False

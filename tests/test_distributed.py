@@ -297,3 +297,28 @@ def test_a_worker_whose_redis_stays_away_stops_with_exit_3(redis_server, s3_serv
     said = _log(tmp_path, "orphan")
     assert worker.returncode == 3, said[-2000:]
     assert "unreachable for over 3 s; this worker stops" in said
+
+
+def _stat(text: str, name: str) -> int:
+    import re
+    return sum(int(n) for n in re.findall(rf"'{re.escape(name)}': (\d+)", text))
+
+
+def test_postback_pages_are_asked_once_for_all_workers(replica, redis_server, s3_server, bucket, tmp_path):
+    """ASP.NET pagers are POSTs whose bodies differ per response (__VIEWSTATE): the dupefilter cannot tell
+    them apart, so the spider's record of pages asked for is shared in Redis, like its per-site caps."""
+    home = replica.url("aspnet", "/")
+    local = run_nianbao("crawl", home, "--store", str(tmp_path / "local"), *FAST, "--log-level", "INFO")
+    assert local.returncode == 0
+    posts = _stat(local.stderr.decode("utf-8", "replace"), "downloader/request_method_count/POST")
+    assert posts >= 3
+    assert run_nianbao("enqueue", home, "--redis", redis_server.url).returncode == 0
+    # one request in hand per worker: the pages of one pager are handled by different workers
+    workers = [_worker(tmp_path, redis_server, s3_server, bucket, f"a{i}", extra=("-s", "CONCURRENT_REQUESTS=1"))
+               for i in range(3)]
+    _wait(workers)
+    said = "".join(_log(tmp_path, f"a{i}") for i in range(3))
+    assert _stat(said, "downloader/request_method_count/POST") == posts
+    from crawler.feed import read_feed
+    assert sorted(r["id"] for r in _archive(s3_server, bucket).read_feed()) == \
+        sorted(r["id"] for r in read_feed(tmp_path / "local" / "feed"))

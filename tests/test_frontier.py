@@ -181,3 +181,18 @@ def test_outage_gives_up_after_its_limit(redis_server, tmp_path):
     with pytest.raises(FrontierUnavailable):
         outage.call(client.ping)
     assert 1.0 <= time.monotonic() - started < 10
+
+
+def test_shared_walk_state_is_one_for_all_workers(server):
+    from spiders.frontier import SharedWalk, forget_campaign
+    a, b = (SharedWalk(w) for w in workers(server, 2))
+    key = ("postback", "http://127.0.0.10/List.aspx", "GridView1", "Page$2", None)
+    assert a.first_time("127.0.0.10", key)
+    assert not b.first_time("127.0.0.10", key)                  # the other worker already asked for it
+    assert b.first_time("127.0.0.11", key)                      # per site
+    assert [a.take("s", "listing", 3), b.take("s", "listing", 3), a.take("s", "listing", 3),
+            b.take("s", "listing", 3)] == [True, True, True, False]
+    server.sadd("nianbao:test:dupefilter", "fp")
+    forget_campaign(workers(server, 1)[0], "nianbao:test:dupefilter")
+    assert a.first_time("127.0.0.10", key) and a.take("s", "listing", 3)
+    assert not server.exists("nianbao:test:dupefilter")
