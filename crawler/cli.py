@@ -403,33 +403,27 @@ def cmd_export(args) -> int:
 
 def _export_wacz(args) -> int:
     from crawler.warc import WaczError, export_wacz, warc_files, write_cdxj
-    if args.archive:
-        from crawler.s3warc import export_wacz_from_archive
-        try:
-            export_wacz_from_archive(_open_archive(args), args.out, title=args.title)
-        except (StoreError, OSError) as exc:
-            print(f"nianbao: {exc}", file=sys.stderr)
-            return EXIT_STORE
-        except WaczError as exc:
-            print(f"nianbao: {exc}", file=sys.stderr)
-            return 1
-        print(f"nianbao: the WARCs of {args.archive} packaged in {args.out} (validated)", file=sys.stderr)
-        return EXIT_OK
     try:
-        open_store(args.store).close()
-        write_cdxj(args.store)
-        count = len(warc_files(args.store))
-        if not count:
-            print(f"nianbao: no WARC files in {args.store}", file=sys.stderr)
-            return 1
-        export_wacz(args.store, args.out, title=args.title)
+        if args.archive:
+            from crawler.s3warc import export_wacz_from_archive
+            export_wacz_from_archive(_open_archive(args), args.out, title=args.title)
+            what = f"the WARCs of {args.archive}"
+        else:
+            open_store(args.store).close()
+            write_cdxj(args.store)
+            count = len(warc_files(args.store))
+            if not count:
+                print(f"nianbao: no WARC files in {args.store}", file=sys.stderr)
+                return 1
+            export_wacz(args.store, args.out, title=args.title)
+            what = f"{count} WARC files"
     except (StoreError, OSError) as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
         return EXIT_STORE
     except WaczError as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
         return 1
-    print(f"nianbao: {count} WARC files packaged in {args.out} (validated)", file=sys.stderr)
+    print(f"nianbao: {what} packaged in {args.out} (validated)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -19,8 +19,8 @@ import pytest
 from crawler.frontier import SharedIndex, Worker, redis_client
 from crawler.s3archive import S3Archive, make_client
 from tests.conftest import FAST, NIANBAO, REPO, run_nianbao
-from tests.servers import REDIS_SERVER, MotoServer, RedisServer, fake_aws_env, free_port
-from tests.test_warc import _get, _pywb_bin, _stamp
+from tests.servers import REDIS_SERVER, MotoServer, RedisServer, fake_aws_env
+from tests.test_warc import _get, _pywb_bin, _stamp, serve_wayback
 
 pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER),
                                 reason="redis-server is not installed (.ci/run installs it)")
@@ -146,25 +146,8 @@ def _pywb(wacz, home):
         proc = subprocess.run([str(pywb_bin / "wb-manager"), *args], cwd=home, capture_output=True, text=True,
                               timeout=60)
         assert proc.returncode == 0, proc.stderr
-    port = free_port()
-    with open(home / "pywb.log", "wb") as log:
-        server = subprocess.Popen([str(pywb_bin / "wayback"), "--bind", "127.0.0.1", "--port", str(port)],
-                                  cwd=home, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if _get(base + "/")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                assert server.poll() is None and time.monotonic() < deadline, (home / "pywb.log").read_text()
-                time.sleep(0.2)
-            yield base
-        finally:
-            server.terminate()
-            server.wait(10)
+    with serve_wayback(pywb_bin, home) as base:
+        yield base
 
 
 def _claims_fed(redis_server) -> int:

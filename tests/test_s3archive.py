@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import http.client
 import logging
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +27,7 @@ from crawler.s3archive import (
     parse_archive_url,
 )
 from crawler.storage import StoreError
+from tests.servers import MotoServer
 
 LOGGER = "crawler.s3archive"
 OUTAGE_LINE = "S3 endpoint unreachable, retrying for up to"
@@ -64,61 +59,6 @@ def aws_env() -> Iterator[None]:
         # ~3 s pause below; also proves the attempt count is botocore's, tunable from the environment
         mp.setenv("AWS_MAX_ATTEMPTS", "2")
         yield
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class MotoServer:
-    """`python -m moto.server` on 127.0.0.1: start, pause (SIGSTOP), resume, stop, restart on the same port."""
-
-    def __init__(self, log_path: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.proc: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 20.0) -> None:
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-                                         stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                conn.request("GET", "/")
-                conn.getresponse().read()
-                conn.close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        tail = self.log_path.read_text(errors="replace")[-2000:]
-        self.stop()
-        raise RuntimeError(f"moto server did not answer on {self.url}:\n{tail}")
-
-    def pause(self) -> None:
-        assert self.proc is not None
-        os.kill(self.proc.pid, signal.SIGSTOP)
-
-    def resume(self) -> None:
-        assert self.proc is not None
-        os.kill(self.proc.pid, signal.SIGCONT)
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.resume()                   # a stopped process would not act on SIGTERM until continued
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
 
 
 @pytest.fixture(scope="module")

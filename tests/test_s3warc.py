@@ -5,38 +5,22 @@ from __future__ import annotations
 import json
 import logging
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from crawler.s3archive import S3Archive, make_client
+from crawler.s3archive import S3Archive
 from crawler.s3warc import download_warcs, export_wacz_from_archive, upload_warcs
 from crawler.warc import WaczError, WarcWriter, warc_files
-from tests.test_s3archive import GBK_HTML, PDF_LIKE, MotoServer, all_keys, aws_env, count_calls  # noqa: F401
+# the moto server, its plain client and the fake credentials are test_s3archive's fixtures
+from tests.test_s3archive import GBK_HTML, PDF_LIKE, all_keys, aws_env, count_calls, s3, server  # noqa: F401
 
 PREFIX = "archive/v1"
 WHEN = "2024-03-05T08:09:10Z"
 PAGE = "http://127.0.0.9/zwgk/2023ndbg.html"
 PDF = "http://127.0.0.9/zwgk/2023ndbg.pdf"
 LIST = "http://127.0.0.9/zwgk/index.html"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[MotoServer]:
-    srv = MotoServer(tmp_path_factory.mktemp("moto") / "moto.log")
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
-
-
-@pytest.fixture(scope="module")
-def s3(server) -> Any:
-    """A plain client for looking behind the archive's back (its event hooks do not see these calls)."""
-    return make_client(server.url)
 
 
 _buckets = iter(range(10_000))

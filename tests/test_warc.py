@@ -8,6 +8,7 @@ Only loopback addresses are used.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -515,30 +516,36 @@ def pywb(warc_crawl, crawl_wacz, tmp_path_factory):
                    "archive_paths": str(warc_crawl / "warc") + "/"},
         "dedup": {"index_paths": str(dedup / "warc" / "index.cdxj"), "archive_paths": str(dedup / "warc") + "/"},
     }}))
-    port = _free_port()
-    log = open(home / "pywb.log", "wb")
-    server = subprocess.Popen([str(pywb_bin / "wayback"), "--bind", "127.0.0.1", "--port", str(port)], cwd=home,
-                              stdout=log, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if _get(base + "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, (home / "pywb.log").read_text()
-            time.sleep(0.2)
+    with serve_wayback(pywb_bin, home) as base:
         yield base
-    finally:
-        server.terminate()
+
+
+@contextlib.contextmanager
+def serve_wayback(pywb_bin: Path, home: Path):
+    """pywb's `wayback` on a free loopback port, serving the collections under `home`; yields its base URL."""
+    port = _free_port()
+    with open(home / "pywb.log", "wb") as log:
+        server = subprocess.Popen([str(pywb_bin / "wayback"), "--bind", "127.0.0.1", "--port", str(port)], cwd=home,
+                                  stdout=log, stderr=subprocess.STDOUT)
         try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
-        log.close()
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if _get(base + "/")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                assert server.poll() is None and time.monotonic() < deadline, (home / "pywb.log").read_text()
+                time.sleep(0.2)
+            yield base
+        finally:
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(10)
 
 
 def _stamp(fetched_at: str) -> str:
