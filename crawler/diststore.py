@@ -76,7 +76,8 @@ class DistributedStore(LocalStore):
         return self.index.exists(report_id)
 
     def unfed(self, report_id: str) -> bool:
-        return self.index.recoverable(report_id)
+        """Claimed and never fed by a dead worker, or by this one when its feed part failed."""
+        return report_id not in self._in_flight and self.index.recoverable(report_id)
 
     def add_report_url(self, report_id: str, url: str, raw_sha256: str | None, relation: str) -> None:
         self.index.add_url(report_id, url, relation)

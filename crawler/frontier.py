@@ -318,11 +318,12 @@ class SharedIndex:
         return bool(self.outage.call(lambda: self.server.exists(self._report_key(report_id))))
 
     def recoverable(self, report_id: str) -> bool:
-        """Claimed, not fed, and its worker is dead: the next worker to meet it must feed it."""
+        """Claimed, not fed, and its worker is dead or this one (whose part failed, unless the caller knows the
+        report is in flight here): the next worker to meet it must feed it."""
         row = self.outage.call(lambda: self.server.hmget(self._report_key(report_id), "worker", "fed"))
         worker, fed = (v.decode() if isinstance(v, bytes) else v for v in row)
-        return worker is not None and fed == "0" and worker != self.worker.id and not self.outage.call(
-            lambda: self.worker.is_alive(worker))
+        return worker is not None and fed == "0" and (worker == self.worker.id or not self.outage.call(
+            lambda: self.worker.is_alive(worker)))
 
     def owned(self, report_ids: list[str]) -> list[bool]:
         """Whether each claim is still this worker's (a worker stalled past its heartbeat may have lost some)."""

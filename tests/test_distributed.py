@@ -19,7 +19,7 @@ import pytest
 from crawler.frontier import SharedIndex, Worker, redis_client
 from crawler.s3archive import S3Archive, make_client
 from tests.conftest import FAST, NIANBAO, REPO, run_nianbao
-from tests.servers import REDIS_SERVER, MotoServer, RedisServer, fake_aws_env
+from tests.servers import REDIS_SERVER, MotoServer, RedisServer, TcpGate, fake_aws_env
 from tests.test_warc import _get, _pywb_bin, _stamp, serve_wayback
 
 pytestmark = pytest.mark.skipif(not os.path.exists(REDIS_SERVER),
@@ -305,3 +305,27 @@ def test_postback_pages_are_asked_once_for_all_workers(replica, redis_server, s3
     from crawler.feed import read_feed
     assert sorted(r["id"] for r in _archive(s3_server, bucket).read_feed()) == \
         sorted(r["id"] for r in read_feed(tmp_path / "local" / "feed"))
+
+
+def test_items_that_s3_failed_go_back_to_the_frontier(replica, reference, redis_server, s3_server, bucket, tmp_path):
+    """S3 unreachable for longer than NIANBAO_S3_MAX_OUTAGE: the items fail, their requests go back to the queue
+    (not acked), and once S3 is back they are fetched again and fed, each once."""
+    gate = TcpGate(s3_server.port)
+    gate.open()
+    try:
+        _enqueue(replica, redis_server)
+        worker = _worker(tmp_path, redis_server, gate, bucket, "cut", idle_exit=6,
+                         extra=("-s", "NIANBAO_S3_MAX_OUTAGE=1", "-s", "DOWNLOAD_DELAY=0.3"))
+        deadline = time.monotonic() + 60
+        while _claims_fed(redis_server) < 3 and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.1)
+        gate.close()
+        time.sleep(6)
+        gate.open()
+        _wait([worker])
+    finally:
+        gate.close()
+    said = _log(tmp_path, "cut")
+    assert worker.returncode == 0, said[-3000:]
+    assert "goes back to the queue" in said
+    _check_feed(s3_server, bucket, reference)
