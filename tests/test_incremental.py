@@ -4,6 +4,7 @@ and removed reports, robots.txt from the store; the replica's `evolving` site ch
 from __future__ import annotations
 
 import json
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -221,3 +222,82 @@ def test_a_repost_rechecked_unchanged_is_not_a_revision(replica, tmp_path):
     # whichever copy was fetched first is the report; the other is known as a copy of it
     assert [p for p in pages if p["text_id"] != p["report_id"]]
     assert stats.get("nianbao/feed/revised", 0) == 0 and stats.get("nianbao/feed/reports", 0) == 0
+
+
+def _fetched(url: str, body: bytes, site: str, headers: list[tuple[str, str]]):
+    from crawler.items import FetchedPage
+    from crawler.storage import utcnow
+    return FetchedPage(url=url, final_url=url, status=200, headers=headers, request_headers=[], body=body,
+                       fetched_at=utcnow(), site=site)
+
+
+def test_a_repost_that_changed_on_its_portal_only_is_a_revision_there(replica, tmp_path):
+    """The original (panshi) and its 【转载】 repost (jilin) through the real pipelines into a real store; then the
+    repost alone is corrected on jilin: fed as revision 2 at jilin's URL, the original untouched."""
+    import asyncio
+    import inspect
+    import re
+
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.misc import build_from_crawler
+    from scrapy.utils.test import get_crawler
+
+    from crawler.replica import expected
+    from spiders.reports import ReportsSpider
+
+    repost = next(e for e in expected(1) if e["kind"] == "report" and e.get("repost_of"))
+    site, path = repost["repost_of"]
+    pages = {}
+    for name, page_path in ((site, path), (repost["site"], repost["paths"][0])):
+        url = replica.url(name, page_path)
+        with urllib.request.urlopen(url) as resp:
+            pages[name] = (url, resp.read(), list(resp.headers.items()))
+    import settings.default as defaults
+    crawler = get_crawler(ReportsSpider, settings_dict={
+        **{k: getattr(defaults, k) for k in dir(defaults) if k.isupper()},
+        "NIANBAO_STORE": str(tmp_path / "store"), "NIANBAO_WARC": False, "NIANBAO_PARSE": False})
+    chain = [build_from_crawler(load, crawler) for load in (
+        __import__("pipelines.archive", fromlist=["x"]).ArchivePipeline,
+        __import__("pipelines.extract", fromlist=["x"]).ExtractPipeline,
+        __import__("pipelines.classify", fromlist=["x"]).ClassifyPipeline,
+        __import__("pipelines.dedupe", fromlist=["x"]).DedupePipeline,
+        __import__("pipelines.feed", fromlist=["x"]).FeedPipeline)]
+
+    def run(name, body=None):
+        url, raw, headers = pages[name]
+        item = _fetched(url, body if body is not None else raw, urllib.parse.urlsplit(url).netloc, headers)
+        try:
+            for pipeline in chain:
+                item = pipeline.process_item(item)
+                if inspect.iscoroutine(item):       # ExtractPipeline is async (it awaits threads for files only)
+                    item = asyncio.run(item)
+        except DropItem as exc:
+            return str(exc)
+        return item
+
+    original = run(site)
+    assert original.revision == 1
+    assert "near duplicate" in run(repost["site"])               # the repost is known as a copy
+    # jilin corrects a figure of its copy: a number of the report's text that stands once in the page
+    url, raw, _ = pages[repost["site"]]
+    html = raw.decode("utf-8")
+    figure = next(m for number in dict.fromkeys(re.findall(r"\d{2,}", repost["text"]))
+                  if not 1900 <= int(number) <= 2100
+                  for m in [re.search(rf"(?<!\d){number}(?!\d)", html)]
+                  if m and len(re.findall(rf"(?<!\d){number}(?!\d)", html)) == 1)
+    corrected = (html[:figure.start()] + str(int(figure.group()) + 1) + html[figure.end():]).encode("utf-8")
+    revised = run(repost["site"], corrected)
+    assert not isinstance(revised, str), revised
+    assert (revised.revision, revised.previous_id, revised.url) == (2, original.report_id, url)
+    for pipeline in chain:
+        getattr(getattr(pipeline, "writer", None), "close", lambda: None)()
+    store = open_store(tmp_path / "store")
+    try:
+        feed = read_feed(tmp_path / "store" / "feed")
+        assert [(r["url"], r["revision"]) for r in feed] == [(original.url, 1), (url, 2)]
+        assert store.page(original.url)["revision"] == 1                   # the original is untouched
+        assert store.page(url)["revision"] == 2
+        (diff,) = [r["diff"] for r in store.revisions() if r["report_id"] == revised.report_id]
+        assert figure.group() in diff and str(int(figure.group()) + 1) in diff
+    finally:
+        store.close()
