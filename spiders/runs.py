@@ -106,10 +106,20 @@ class ProgressLog:
         rate = (pages - self.pages_before) * 60 / self.interval
         self.pages_before = pages
         queue = sum(self.pending.values())
-        return (f"nianbao: progress {done}/{len(self.sites)} sites done, {found} reports found, "
+        line = (f"nianbao: progress {done}/{len(self.sites)} sites done, {found} reports found, "
                 f"{stats.get('nianbao/feed/reports', 0)} new, {stats.get('nianbao/feed/revised', 0)} revised, "
                 f"{stats.get('nianbao/recheck/removed', 0)} removed, {failures} failures, queue {queue}, "
                 f"{rate:.0f} pages/min")
+        worker = getattr(self.crawler, "nianbao_worker", None)
+        if worker is not None:
+            # a worker's own queue is only what it pushed: the shared frontier is what tells the crawl's progress
+            from crawler.frontier import OUTAGE_ERRORS
+            try:
+                queued, leased = worker.size()
+                line += f"; shared frontier {queued} queued, {leased} in progress"
+            except OUTAGE_ERRORS:
+                line += "; shared frontier unreachable"
+        return line
 
     def log(self) -> None:
         logger.info(self.line())

@@ -176,6 +176,8 @@ def test_two_workers_feed_every_report_once(replica, reference, redis_server, s3
     assert client.zcard(QUEUE) == 0
     assert not [k for k in client.scan_iter(match=f"{QUEUE}:leases:*")]
     assert _claims_fed(redis_server) == len(records)
+    # each worker's last progress line tells the shared frontier's state
+    assert all("shared frontier 0 queued, 0 in progress" in _log(tmp_path, f"w{i}") for i in range(2))
     # `nianbao raw --archive` gives the exact bytes
     one = records[0]["raw"]["sha256"]
     proc = run_nianbao("raw", one, "--archive", bucket, "--s3-endpoint", s3_server.url)
