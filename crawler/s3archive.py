@@ -81,6 +81,10 @@ class ArchiveIntegrityError(StoreError):
     """The endpoint stored or served bytes other than the ones sent (checksum mismatch)."""
 
 
+class FeedPartTaken(ArchiveIntegrityError):
+    """A feed part's key already holds other bytes (another writer's part): never overwritten."""
+
+
 def parse_archive_url(url: str) -> tuple[str, str]:
     """`s3://BUCKET[/PREFIX]` -> (bucket, prefix without leading/trailing slashes; "" for the bucket root)."""
     parts = urlsplit(url) if isinstance(url, str) else None
@@ -253,33 +257,16 @@ class S3Archive:
         Records are validated by the caller (crawler.feed.validate_record). Parts are numbered per run,
         continuing after the parts already in the bucket; a retry rewrites the same key with the same bytes.
         """
-        if not isinstance(run_id, str) or not _RUN_ID.fullmatch(run_id):
-            raise ValueError(f"run_id must match {_RUN_ID.pattern}, got {run_id!r}")
         if not records:
             raise ValueError("put_feed_part needs at least one record")
-        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
-        want = _Fingerprint(body, hashlib.sha256(body))
         while True:
-            key = self.feed_part_key(run_id, self._take_seq(run_id))
-
-            def attempt(key: str = key) -> bool:
-                try:
-                    # If-None-Match: a part is never overwritten by another writer's part
-                    resp = self.client.put_object(Bucket=self.bucket, Key=key, Body=body, IfNoneMatch="*",
-                                                  ContentType="application/x-ndjson; charset=utf-8",
-                                                  **want.put_args())
-                except ClientError as exc:
-                    if _error_code(exc) != "PreconditionFailed":
-                        raise
-                    # the key exists: our own earlier attempt whose answer was lost, or someone else's part
-                    head = self._head(key)
-                    return head is not None and want.matches(head)
-                want.confirm(resp, f"s3://{self.bucket}/{key}")
-                return True
-
-            if self._call("PutObject", key, attempt):
-                return key
-            log.warning("s3://%s/%s already holds another part: writing the next number", self.bucket, key)
+            key = self.reserve_feed_part(run_id)
+            try:
+                self.write_feed_part(key, records)
+            except FeedPartTaken:
+                log.warning("s3://%s/%s already holds another part: writing the next number", self.bucket, key)
+                continue
+            return key
 
     def reserve_feed_part(self, run_id: str) -> str:
         """The key of run `run_id`'s next part, before it is written (a caller notes it, then write_feed_part)."""
@@ -305,7 +292,7 @@ class S3Archive:
                 head = self._head(key)
                 if head is not None and want.matches(head):
                     return
-                raise ArchiveIntegrityError(f"s3://{self.bucket}/{key} already holds another part") from exc
+                raise FeedPartTaken(f"s3://{self.bucket}/{key} already holds another part") from exc
             want.confirm(resp, f"s3://{self.bucket}/{key}")
 
         self._call("PutObject", key, attempt)
