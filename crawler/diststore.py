@@ -109,10 +109,12 @@ class DistributedStore(LocalStore):
             self._in_flight.difference_update(all_ids)
         if self.stream:
             # a mirror for consumers with consumer groups; the S3 parts are the feed of record
-            server = self.index.server
-            self.index.outage.call(lambda: [server.xadd(self.stream, {"id": r["id"], "part": key,
-                                                                      "record": json.dumps(r, ensure_ascii=False)})
-                                            for r in records])
+            def mirror():
+                pipe = self.index.server.pipeline()
+                for r in records:
+                    pipe.xadd(self.stream, {"id": r["id"], "part": key, "record": json.dumps(r, ensure_ascii=False)})
+                pipe.execute()
+            self.index.outage.call(mirror)
         self.index.mark_fed(ids)
         for rid in ids:
             super().mark_fed(rid)
