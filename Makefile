@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m crawler.demo --store demo-store
+	$(BIN)/python -m crawler.ops.demo --store demo-store
 
 # pytest exits 5 when it collects no tests: not a failure of the suite.
 test: $(STAMP)

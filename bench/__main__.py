@@ -10,8 +10,8 @@ Then (4) nianbao over the sites that need a browser (script-drawn lists, anti-bo
 rendered against pages that needed it (goal 1.0), pages rendered on the plain sites in (3) (goal 0), and
 seconds per fed report on browser sites against plain ones. The parsing stage (bench/parsing.py): parse time
 per fed report, table cells right on the crawled table reports, and on the test set of real documents
-(crawler/replica/corpus.py) cells right per carrier, against a number-stream baseline for 表三/表四. Re-crawls of
-the plain sites' store (crawler.incremental): an unchanged re-crawl's requests against the first crawl's (goal
+(replica/corpus.py) cells right per carrier, against a number-stream baseline for 表三/表四. Re-crawls of
+the plain sites' store (crawler.ops.incremental): an unchanged re-crawl's requests against the first crawl's (goal
 <= 0.10), a --recheck all sweep (conditional requests, 304s), and after the evolving site changed: new reports
 found by a default run, revisions and removals by a sweep. The distributed mode (bench/distributed.py): reports/s of
 1, 2 and 4 `nianbao worker` processes on a redis-server frontier and a moto S3 archive, worker memory against the
@@ -42,16 +42,16 @@ from scrapy.crawler import CrawlerRunner  # noqa: E402
 from scrapy.settings import Settings  # noqa: E402
 from twisted.internet import defer, reactor  # noqa: E402
 
-from crawler.classify import classify  # noqa: E402
-from crawler.dedupe import content_id, signature  # noqa: E402
-from crawler.document import read_document  # noqa: E402
-from crawler.encoding import decode_html  # noqa: E402
-from crawler.extract import extract_page  # noqa: E402
-from crawler.files import file_kind  # noqa: E402
-from crawler.replica import ReplicaServer, expected  # noqa: E402
-from crawler.replica.evolving import Evolving  # noqa: E402
-from crawler.replica.sites import table_reports  # noqa: E402
-from crawler.storage import open_store  # noqa: E402
+from crawler.judge.classify import classify  # noqa: E402
+from crawler.judge.dedupe import content_id, signature  # noqa: E402
+from crawler.read.document import read_document  # noqa: E402
+from crawler.read.encoding import decode_html  # noqa: E402
+from crawler.read.extract import extract_page  # noqa: E402
+from crawler.read.files import file_kind  # noqa: E402
+from replica import ReplicaServer, expected  # noqa: E402
+from replica.evolving import Evolving  # noqa: E402
+from replica.sites import table_reports  # noqa: E402
+from crawler.archive.storage import open_store  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
 
 from bench import distributed, parsing  # noqa: E402

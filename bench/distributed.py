@@ -33,9 +33,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from crawler.frontier import OUTAGE_ERRORS, Worker, redis_client
-from crawler.replica import SITE_NAMES, ReplicaServer, expected
-from crawler.s3archive import make_client
+from crawler.distributed.frontier import OUTAGE_ERRORS, Worker, redis_client
+from replica import SITE_NAMES, ReplicaServer, expected
+from crawler.archive.s3archive import make_client
 from tests.servers import MotoServer, RedisServer, fake_aws_env
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from crawler.parsing.cells import read_cell
 from crawler.parsing.report import document_text, parse_text
 from crawler.parsing.store import read_parsed
 from crawler.parsing.template import APPLICANT_COLUMNS, APPLICATION_ROWS, OUTCOME_COLUMNS, REVIEW_ROWS
-from crawler.replica.corpus import cases, paths, truth
+from replica.corpus import cases, paths, truth
 
 _T3_START = re.compile(r"本年新收")
 _T4_START = re.compile(r"^四、.*复议")
@@ -87,7 +87,7 @@ def corpus_figures() -> dict:
 def crawl_figures(store_dir, table_reports: dict) -> dict:
     """Over a crawl's store: the crawl's own parsed lines against the replica's figures; parse ms per report
     (re-parsing every fed text, as `nianbao parse --store --force` does)."""
-    from crawler.feed import read_feed
+    from crawler.archive.feed import read_feed
 
     feed = read_feed(store_dir / "feed")
     parsed = read_parsed(store_dir)

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from crawler.storage import StoreError, open_store
+from crawler.archive.storage import StoreError, open_store
 
 EXIT_OK, EXIT_USAGE, EXIT_STORE = 0, 2, 3
 
@@ -132,7 +132,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.command == "worker" and args.idle_exit is not None and args.idle_exit < 0:
         parser.error("--idle-exit must be >= 0")
     for url in getattr(args, "archive", None) and [args.archive] or []:
-        from crawler.s3archive import parse_archive_url
+        from crawler.archive.s3archive import parse_archive_url
         try:
             parse_archive_url(url)
         except ValueError as exc:
@@ -217,7 +217,7 @@ def summary_line(stats: dict, store: str) -> str:
 
 def cmd_crawl(args) -> int:
     if args.sites:
-        from crawler.sites import load_crawl_sites
+        from crawler.discover.sites import load_crawl_sites
         try:
             load_crawl_sites(args.sites)    # checked before Scrapy starts: one line, not a Twisted traceback
         except ValueError as exc:
@@ -231,7 +231,7 @@ def cmd_backfill(args) -> int:
 
 
 def _open_archive(args):
-    from crawler.s3archive import S3Archive
+    from crawler.archive.s3archive import S3Archive
     return S3Archive(args.archive, endpoint_url=args.s3_endpoint or None, max_outage=60.0)
 
 
@@ -257,7 +257,7 @@ def cmd_raw(args) -> int:
 def cmd_feed(args) -> int:
     import json
 
-    from crawler.feed import read_feed
+    from crawler.archive.feed import read_feed
     try:
         if args.archive:
             records = _open_archive(args).read_feed()
@@ -276,8 +276,8 @@ def cmd_feed(args) -> int:
 
 
 def cmd_enqueue(args) -> int:
-    from crawler.frontier import OUTAGE_ERRORS, Worker, redis_client
-    from crawler.urls import canonicalize, is_valid_http_url
+    from crawler.distributed.frontier import OUTAGE_ERRORS, Worker, redis_client
+    from crawler.discover.urls import canonicalize, is_valid_http_url
     from spiders.frontier import enqueue, forget_campaign
     from spiders.reports import ReportsSpider
 
@@ -306,7 +306,7 @@ def cmd_enqueue(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    from crawler.frontier import new_worker_id
+    from crawler.distributed.frontier import new_worker_id
 
     settings = build_settings(args, "settings.distributed")
     if args.redis:
@@ -343,7 +343,7 @@ def _fetch(url: str) -> tuple[bytes, str | None, str]:
     """GET one URL for `parse` (body, Content-Type, file name)."""
     import urllib.request
 
-    from crawler.document import filename_of
+    from crawler.read.document import filename_of
     from settings.default import NIANBAO_CONTACT_URL, NIANBAO_USER_AGENT
 
     agent = NIANBAO_USER_AGENT.format(contact_url=NIANBAO_CONTACT_URL)
@@ -402,10 +402,10 @@ def cmd_export(args) -> int:
 
 
 def _export_wacz(args) -> int:
-    from crawler.warc import WaczError, export_wacz, warc_files, write_cdxj
+    from crawler.archive.warc import WaczError, export_wacz, warc_files, write_cdxj
     try:
         if args.archive:
-            from crawler.s3warc import export_wacz_from_archive
+            from crawler.archive.s3warc import export_wacz_from_archive
             export_wacz_from_archive(_open_archive(args), args.out, title=args.title)
             what = f"the WARCs of {args.archive}"
         else:
@@ -428,12 +428,12 @@ def _export_wacz(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from crawler.status import cmd_status as run
+    from crawler.ops.status import cmd_status as run
     return run(args)
 
 
 def cmd_report(args) -> int:
-    from crawler.crawlreport import cmd_report as run
+    from crawler.ops.crawlreport import cmd_report as run
     return run(args)
 
 

@@ -39,7 +39,7 @@ class FetchedPage:
     reasons: list[str] = field(default_factory=list)
     report_id: str | None = None
     signature: bytes | None = field(default=None, repr=False)
-    document: object | None = field(default=None, repr=False)   # crawler.document.Document, in-process only
+    document: object | None = field(default=None, repr=False)   # crawler.read.document.Document, in-process only
     attachments: list["FetchedFile"] = field(default_factory=list)  # files the article page links to
     raw_kind: str | None = None              # html, or the file kind when the report was linked as a file
     text_source: str | None = None           # page | file | attachment: where `text` was read from

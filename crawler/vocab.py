@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 # ---------------------------------------------------------------------------------------------
-# Decoding (crawler.encoding)
+# Decoding (crawler.read.encoding)
 # ---------------------------------------------------------------------------------------------
 
 #: charset-normalizer's own default `threshold` for from_bytes(); a decode whose mess ratio is
@@ -31,7 +31,7 @@ DETECTED_CODECS = frozenset({"utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-3
 MESS_SAMPLE_CHARS = 12000
 
 # ---------------------------------------------------------------------------------------------
-# Content location (crawler.extract)
+# Content location (crawler.read.extract)
 # ---------------------------------------------------------------------------------------------
 
 #: Content containers of the CMS families in portals.md, most specific first. Generic names
@@ -185,7 +185,7 @@ SITE_NAME_SUFFIX_RE = re.compile(
 SITE_NAME_MAX_CHARS = 30
 
 # ---------------------------------------------------------------------------------------------
-# Metadata (crawler.metadata)
+# Metadata (crawler.read.metadata)
 # ---------------------------------------------------------------------------------------------
 
 #: <meta> names carrying the publish date, best first (portals.md §1.3, §6).
@@ -220,7 +220,7 @@ SIGNATURE_RE = re.compile(
 REPOST_PREFIX_RE = re.compile(r"^\s*(?:[【\[［(（]\s*转载\s*[】\]］)）]|转载[:：])\s*")
 
 # ---------------------------------------------------------------------------------------------
-# Classification (crawler.classify)
+# Classification (crawler.judge.classify)
 # ---------------------------------------------------------------------------------------------
 
 #: Titles that name an annual disclosure report (spaces removed before matching; seed 003's
@@ -300,7 +300,7 @@ CONTENT_FARM_RE = re.compile(r"快捷搜索|范文|论文\s*合同|您可能还�
 
 
 # ---------------------------------------------------------------------------------------------
-# Listing analysis (crawler.listing): columns, hubs, article and pager shapes
+# Listing analysis (crawler.discover.listing): columns, hubs, article and pager shapes
 # ---------------------------------------------------------------------------------------------
 
 # --- -----------------------------------------------------------------------------------

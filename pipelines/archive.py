@@ -10,7 +10,7 @@ from itemadapter import ItemAdapter
 from twisted.internet.threads import deferToThread
 
 from crawler.items import FetchedPage
-from crawler.storage import FetchRecord
+from crawler.archive.storage import FetchRecord
 from pipelines.store import StorePipeline
 
 

@@ -1,11 +1,11 @@
-"""Decide report or look-alike (crawler.classify), record the decision and its reasons, drop look-alikes."""
+"""Decide report or look-alike (crawler.judge.classify), record the decision and its reasons, drop look-alikes."""
 
 from __future__ import annotations
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.classify import classify
+from crawler.judge.classify import classify
 from crawler.items import FetchedPage
 from pipelines.store import StorePipeline
 

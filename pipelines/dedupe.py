@@ -6,9 +6,9 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.dedupe import content_id, find_near_duplicate, signature
+from crawler.judge.dedupe import content_id, find_near_duplicate, signature
 from crawler.items import FetchedPage
-from pipelines.store import store_from_crawler
+from crawler.ops.resources import store_from_crawler
 
 
 class DedupePipeline:

@@ -1,4 +1,4 @@
-"""Read each archived page or file as a report document (crawler.document), its attachments included;
+"""Read each archived page or file as a report document (crawler.read.document), its attachments included;
 unreadable reports and attachments become recorded failures.
 
 Reading a file can take seconds (LibreOffice for DOC/WPS, Tesseract for scans): items with files are read
@@ -15,9 +15,9 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawler.document import (BadFile, DecodeError, UnsupportedContent, filename_of, introduces_files, read_body,
+from crawler.read.document import (BadFile, DecodeError, UnsupportedContent, filename_of, introduces_files, read_body,
                               use_attachments)
-from crawler.files import file_kind, read_file
+from crawler.read.files import file_kind, read_file
 from crawler.items import FetchedPage
 from pipelines.store import StorePipeline
 

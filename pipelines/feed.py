@@ -15,11 +15,11 @@ from twisted.internet import task
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
-from crawler.document import read_body
-from crawler.feed import FeedError, FeedWriter, build_record, read_feed, validate_record
-from crawler.incremental import text_diff
+from crawler.read.document import read_body
+from crawler.archive.feed import FeedError, FeedWriter, build_record, read_feed, validate_record
+from crawler.ops.incremental import text_diff
 from crawler.items import FetchedPage
-from pipelines.store import store_from_crawler
+from crawler.ops.resources import store_from_crawler
 
 
 class FeedPartBuffer:

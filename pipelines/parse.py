@@ -10,10 +10,10 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy import signals
 
-from crawler.feed import build_record
+from crawler.archive.feed import build_record
 from crawler.items import FetchedPage
 from crawler.parsing.store import ParsedWriter, parse_record, write_cross_year
-from pipelines.store import store_from_crawler
+from crawler.ops.resources import store_from_crawler
 
 
 class ParsePipeline:

@@ -2,10 +2,10 @@
 listing page the walk fetched (start pages, hubs, report columns and their pages, list-API answers).
 
 Runs right after ArchivePipeline (settings ITEM_PIPELINES 250) and writes under the store: DIR/warc/ (see
-crawler.warc). Identical payloads already in the WARCs become revisit records, found through the writer's
+crawler.archive.warc). Identical payloads already in the WARCs become revisit records, found through the writer's
 SQLite payload index, so a run never reads old WARCs. On spider_closed the last file is finished and
 DIR/warc/index.cdxj is rebuilt (NIANBAO_WARC_CDXJ); a distributed crawl's worker then uploads its WARCs to
-PREFIX/warc/ of the S3 archive (crawler.s3warc).
+PREFIX/warc/ of the S3 archive (crawler.archive.s3warc).
 
 Listing pages are written from Scrapy's response_received signal, as the server sent them (pages drawn in
 Chromium are not: their DOM is not what the server sent); they are not in the store's raw archive.
@@ -23,9 +23,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import FetchedPage
-from crawler.storage import LocalStore, utcnow
-from crawler.warc import WarcWriter, write_cdxj
-from pipelines.store import store_from_crawler
+from crawler.archive.storage import LocalStore, utcnow
+from crawler.archive.warc import WarcWriter, write_cdxj
+from crawler.ops.resources import store_from_crawler
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class WarcPipeline:
                 write_cdxj(self.store.root)
             if getattr(self.store, "remote", False):
                 # a distributed crawl's WARCs join its archive (export wacz --archive packages them from there)
-                from crawler.s3warc import upload_warcs
+                from crawler.archive.s3warc import upload_warcs
                 upload_warcs(self.store.root, self.store.archive)
         except Exception as exc:  # noqa: BLE001 - the next run finishes and indexes what is left
             logger.warning("warc: could not finish the WARC files: %s: %s", type(exc).__name__, exc)

@@ -25,9 +25,9 @@ NIANBAO_DISCOVERY_HOPS = 2
 NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
 NIANBAO_USER_AGENT = "nianbao/0.1 (+{contact_url}; archiver of government disclosure annual reports)"
 
-# --- nianbao: incremental re-crawls (spiders.reports, crawler.incremental) ------------------------------
+# --- nianbao: incremental re-crawls (spiders.reports, crawler.ops.incremental) ------------------------------
 # due | all (--recheck): known report pages re-checked with conditional requests on a run: those due by
-# the schedule of crawler.incremental.RECHECK_SCHEDULE (recent ones daily … old ones twice a year), or all.
+# the schedule of crawler.ops.incremental.RECHECK_SCHEDULE (recent ones daily … old ones twice a year), or all.
 NIANBAO_RECHECK = "due"
 # Known reports in a row after which a listing walk stops (listings are newest first; a listing seen
 # re-ordered, or with a new report below a known one, is always walked through).
@@ -35,7 +35,7 @@ NIANBAO_KNOWN_RUN = 10
 # Hours a robots.txt answer is reused from the store (RFC 9309 allows up to 24).
 NIANBAO_ROBOTS_CACHE_HOURS = 24
 
-# --- nianbao: WARC output (pipelines.warc.WarcPipeline, crawler.warc) -------------------------------
+# --- nianbao: WARC output (pipelines.warc.WarcPipeline, crawler.archive.warc) -------------------------------
 # Every archived fetch (pages and their files) as WARC 1.1 under DIR/warc/: request + response records, a
 # revisit record for a payload already archived; DIR/warc/index.cdxj rebuilt when the spider closes.
 NIANBAO_WARC = True

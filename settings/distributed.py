@@ -38,10 +38,10 @@ SCHEDULER_PERSIST = True
 NIANBAO_WORKER_TTL = 30.0
 # Seconds an unreachable Redis is waited out (buffering, backoff) before items fail and go back to the queue.
 NIANBAO_REDIS_MAX_OUTAGE = 600.0
-# Prefix of the shared content-hash index's keys (crawler.frontier.SharedIndex).
+# Prefix of the shared content-hash index's keys (crawler.distributed.frontier.SharedIndex).
 NIANBAO_INDEX_KEY = "nianbao:index"
 
-# --- the S3 archive and feed (crawler.s3archive, crawler.diststore) ---------------------------------------------
+# --- the S3 archive and feed (crawler.archive.s3archive, crawler.distributed.diststore) ---------------------------------------------
 # Seconds an unreachable S3 endpoint is waited out before an item fails (its request then goes back).
 NIANBAO_S3_MAX_OUTAGE = 600.0
 # A feed part is written every N records or T seconds (S3 has no append); an item is acknowledged on the

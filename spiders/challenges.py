@@ -1,6 +1,6 @@
 """Get past anti-bot challenges: clear once in Chromium, then reuse the clearance for plain requests.
 
-A response that crawler.challenges recognises as a challenge (加速乐 521, 瑞数 412, a 200 shield page) or a
+A response that crawler.discover.challenges recognises as a challenge (加速乐 521, 瑞数 412, a 200 shield page) or a
 WAF block is not passed on. Instead the same URL is rendered in Chromium (scrapy-playwright), which runs
 the challenge script; once the page no longer shows a challenge, the browser's cookies and User-Agent
 become that host's clearance and the original request is sent again over plain HTTP, carrying them, so
@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.challenges import detect_challenge
-from pipelines.store import store_from_crawler
+from crawler.discover.challenges import detect_challenge
+from crawler.ops.resources import store_from_crawler
 from spiders.browser import RENDER_META
 
 logger = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from scrapy import exceptions as sx
 from twisted.internet import error as tx
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from pipelines.store import store_from_crawler
+from crawler.ops.resources import store_from_crawler
 from spiders.tls import TLSHandshake, tls_error, tls_handshake, tls_needs
 
 logger = logging.getLogger(__name__)

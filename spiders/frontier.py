@@ -1,4 +1,4 @@
-"""Scrapy shells over crawler.frontier: scrapy-redis's scheduler with leased pops, and the worker's idle exit.
+"""Scrapy shells over crawler.distributed.frontier: scrapy-redis's scheduler with leased pops, and the worker's idle exit.
 
 FrontierScheduler is scrapy-redis's Scheduler (shared priority queue + fingerprint dupefilter in Redis) whose
 queue pops with a lease. A lease is acknowledged once the engine has finished its request: Scrapy has no
@@ -33,8 +33,8 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from crawler.frontier import OUTAGE_ERRORS, Worker, redis_client
-from crawler.storage import StoreError
+from crawler.distributed.frontier import OUTAGE_ERRORS, Worker, redis_client, worker_from_crawler
+from crawler.archive.storage import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -43,20 +43,6 @@ LEASE_META = "nianbao_lease"
 _LOCAL_META = (LEASE_META, "playwright_page")
 
 
-def worker_from_crawler(crawler) -> Worker:
-    """The crawl process's Worker (one per crawler), made from REDIS_URL and the scheduler's queue key."""
-    worker = getattr(crawler, "nianbao_worker", None)
-    if worker is None:
-        s = crawler.settings
-        url = s.get("REDIS_URL")
-        if not url:
-            raise NotConfigured("REDIS_URL is empty: a distributed crawl needs Redis")
-        key = s.get("SCHEDULER_QUEUE_KEY", "%(spider)s:requests") % {"spider": crawler.spidercls.name}
-        worker = Worker(redis_client(url), key, worker_id=s.get("NIANBAO_WORKER_ID") or None,
-                        ttl=s.getfloat("NIANBAO_WORKER_TTL", 30.0),
-                        max_outage=s.getfloat("NIANBAO_REDIS_MAX_OUTAGE", 600.0))
-        crawler.nianbao_worker = worker
-    return worker
 
 
 def enqueue(worker: Worker, dupefilter_key: str, requests: list[dict]) -> int:
@@ -183,7 +169,7 @@ class FrontierScheduler(Scheduler):
         return pushed
 
     def _push(self, request) -> bool:
-        """Dupefilter check and push in one Redis script (crawler.frontier.Worker.push)."""
+        """Dupefilter check and push in one Redis script (crawler.distributed.frontier.Worker.push)."""
         fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
         try:
             data = self.queue._encode_request(request)

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from crawler.urls import canonicalize
+from crawler.discover.urls import canonicalize
 
 
 class RedirectLoopMiddleware:
@@ -41,7 +41,7 @@ class RobotsCacheMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        from pipelines.store import store_from_crawler
+        from crawler.ops.resources import store_from_crawler
 
         hours = crawler.settings.getfloat("NIANBAO_ROBOTS_CACHE_HOURS")
         if hours <= 0 or not crawler.settings.getbool("ROBOTSTXT_OBEY"):

@@ -4,7 +4,7 @@ Spider arguments (`-a NAME=VALUE`, or keyword arguments from `nianbao crawl/back
   start_urls      comma-separated portal home pages or report column pages to crawl
   backfill_urls   comma-separated report page URLs fetched directly (no listing walk)
   force           "1" to feed backfilled pages even when the classifier rejects them
-  sites           a sites file (YAML, crawler.sites.load_crawl_sites): portals to crawl with their hints
+  sites           a sites file (YAML, crawler.discover.sites.load_crawl_sites): portals to crawl with their hints
 
 Request meta keys:
   nianbao_site    host of the start URL the request descends from (per-site caps, the feed's `site`)
@@ -12,7 +12,7 @@ Request meta keys:
   nianbao_hop     hub pages walked so far on the way to a column
   nianbao_force   feed this page whatever the classifier says (backfill --force)
   nianbao_column  the listing that led here is a report column (api pages: take every record)
-  nianbao_api     the list-API call (crawler.jsonapi.ApiCall fields) an api page answers
+  nianbao_api     the list-API call (crawler.discover.jsonapi.ApiCall fields) an api page answers
   nianbao_render  why a request is rendered in Chromium (spiders.browser)
   nianbao_listed  the date the listing showed beside an article's link (the published date of a bare file)
   nianbao_route   the #fragment of the link to a column: the view a script-drawn page shows (#2381)
@@ -28,7 +28,7 @@ Chromium, which also records the JSON list API the page called; the API's later 
 without the browser. Attachments of an article (and the images of a 图片版 page) are fetched one after
 the other before the article's item is yielded, so the pipelines see the page and its files together.
 
-All page analysis lives in crawler.listing / crawler.jsonapi / crawler.attachments / crawler.encoding;
+All page analysis lives in crawler.discover.listing / crawler.discover.jsonapi / crawler.discover.attachments / crawler.read.encoding;
 this module only unpacks responses.
 """
 
@@ -47,18 +47,18 @@ from scrapy.http import TextResponse
 from form2request import form2request
 from scrapy_playwright.page import PageMethod
 
-from crawler.attachments import attachment_links
-from crawler.crashpoints import crashpoint
-from crawler.encoding import DecodeError, decode_html
-from crawler.incremental import is_due, reordered, unordered_page
+from crawler.discover.attachments import attachment_links
+from crawler.archive.crashpoints import crashpoint
+from crawler.read.encoding import DecodeError, decode_html
+from crawler.ops.incremental import is_due, reordered, unordered_page
 from crawler.items import FetchedFile, FetchedPage, FetchFailure
-from crawler.jsonapi import ApiCall, next_api_call, read_api_page
-from crawler.listing import analyse_listing
-from crawler.metadata import parse_date
-from crawler.storage import utcnow
-from crawler.urls import canonicalize, is_valid_http_url
+from crawler.discover.jsonapi import ApiCall, next_api_call, read_api_page
+from crawler.discover.listing import analyse_listing
+from crawler.read.metadata import parse_date
+from crawler.archive.storage import utcnow
+from crawler.discover.urls import canonicalize, is_valid_http_url
 from crawler.vocab import LINK_NAMES_REPORT_RE
-from pipelines.store import store_from_crawler
+from crawler.ops.resources import store_from_crawler
 from spiders.browser import RENDER_META
 from spiders.failures import describe_failure
 
@@ -116,7 +116,7 @@ class ReportsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.start_urls = [canonicalize(u) for u in _split_arg(start_urls)]
         if sites:
-            from crawler.sites import load_crawl_sites   # registers the file's per-site hints too
+            from crawler.discover.sites import load_crawl_sites   # registers the file's per-site hints too
             self.start_urls += [canonicalize(site.url) for site in load_crawl_sites(sites)
                                 if canonicalize(site.url) not in self.start_urls]
         self.backfill_urls = [canonicalize(u) for u in _split_arg(backfill_urls)]
@@ -142,7 +142,8 @@ class ReportsSpider(scrapy.Spider):
         spider.known_run = s.getint("NIANBAO_KNOWN_RUN")
         spider.shared = None
         if str(s.get("SCHEDULER", "")).endswith("FrontierScheduler"):
-            from spiders.frontier import SharedWalk, worker_from_crawler
+            from crawler.distributed.frontier import worker_from_crawler
+            from spiders.frontier import SharedWalk
             spider.shared = SharedWalk(worker_from_crawler(crawler))
         if spider.recheck not in ("due", "all"):
             raise ValueError(f"NIANBAO_RECHECK must be due or all, not {spider.recheck!r}")

@@ -20,7 +20,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from pipelines.store import store_from_crawler
+from crawler.ops.resources import store_from_crawler
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class ProgressLog:
         worker = getattr(self.crawler, "nianbao_worker", None)
         if worker is not None:
             # a worker's own queue is only what it pushed: the shared frontier is what tells the crawl's progress
-            from crawler.frontier import OUTAGE_ERRORS
+            from crawler.distributed.frontier import OUTAGE_ERRORS
             try:
                 queued, leased = worker.size()
                 line += f"; shared frontier {queued} queued, {leased} in progress"

@@ -37,7 +37,7 @@ def run_nianbao(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def replica():
-    from crawler.replica import ReplicaServer
+    from replica import ReplicaServer
 
     with ReplicaServer(scale=1) as server:
         yield server

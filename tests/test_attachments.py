@@ -1,6 +1,6 @@
-"""crawler.attachments: the files an article publishes, and the images of an image-only report."""
+"""crawler.discover.attachments: the files an article publishes, and the images of an image-only report."""
 
-from crawler.attachments import attachment_links
+from crawler.discover.attachments import attachment_links
 
 URL = "http://www.x.gov.cn/zwgk/ndbg/202401/t20240120_881.html"
 

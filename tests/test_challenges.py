@@ -1,10 +1,10 @@
-"""crawler.challenges: challenge and block pages are recognised by their markers, real pages are not."""
+"""crawler.discover.challenges: challenge and block pages are recognised by their markers, real pages are not."""
 
 from pathlib import Path
 
 import pytest
 
-from crawler.challenges import detect_challenge
+from crawler.discover.challenges import detect_challenge
 
 DATA = Path(__file__).parent / "data" / "pages"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.classify import Decision, classify
-from crawler.encoding import decode_html
-from crawler.extract import Page, extract_page
-from crawler.metadata import extract_metadata
+from crawler.judge.classify import Decision, classify
+from crawler.read.encoding import decode_html
+from crawler.read.extract import Page, extract_page
+from crawler.read.metadata import extract_metadata
 
 PAGES = Path(__file__).parent / "data" / "pages"
 

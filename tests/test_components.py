@@ -10,7 +10,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.items import FetchFailure
 from pipelines.failures import RecordFailurePipeline
-from pipelines.store import store_from_crawler
+from crawler.ops.resources import store_from_crawler
 from spiders.middlewares import RedirectLoopMiddleware
 from spiders.reports import ReportsSpider
 

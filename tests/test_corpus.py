@@ -1,4 +1,4 @@
-"""The parser test corpus (crawler.replica.corpus) checked on its own, without a parser: every document is
+"""The parser test corpus (replica.corpus) checked on its own, without a parser: every document is
 a real file of its carrier, the truth has the canonical keys and agrees with what the documents print,
 and the expected failing checks are exactly the ones each broken case was broken for."""
 
@@ -13,9 +13,9 @@ import openpyxl
 import pdfplumber
 import pytest
 
-from crawler.replica import corpus as C
-from crawler.replica import documents as D
-from crawler.replica.tables import Figures
+from replica import corpus as C
+from replica import documents as D
+from replica.tables import Figures
 
 FILE_CARRIERS = ("docx", "pdf", "xlsx")
 EXTENSIONS = {"html": ".html", "text": ".txt", "docx": ".docx", "pdf": ".pdf", "xlsx": ".xlsx"}

@@ -12,8 +12,8 @@ from collections import Counter
 
 import pytest
 
-from crawler.feed import read_feed
-from crawler.storage import open_store
+from crawler.archive.feed import read_feed
+from crawler.archive.storage import open_store
 from tests.conftest import FAST, NIANBAO, REPO
 
 SITES = ("yangcheng", "panshi", "tongyu")
@@ -99,7 +99,7 @@ def test_after_a_killed_run_listings_are_walked_through(replica, tmp_path):
     import sqlite3
     import urllib.request
 
-    from crawler.listing import analyse_listing
+    from crawler.discover.listing import analyse_listing
 
     store = tmp_path / "store"
     start = replica.url("panshi", "/")

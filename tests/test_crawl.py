@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.dedupe import normalise
-from crawler.feed import read_feed, validate_record
-from crawler.replica import expected
-from crawler.storage import open_store
+from crawler.judge.dedupe import normalise
+from crawler.archive.feed import read_feed, validate_record
+from replica import expected
+from crawler.archive.storage import open_store
 from tests.conftest import FAST, REPO, BIN, run_nianbao
 
 EXPECTED = expected(scale=1)

@@ -3,9 +3,9 @@
 
 import pytest
 
-from crawler.dedupe import (NEAR_DUPLICATE_THRESHOLD, agencies_compatible, content_id, find_near_duplicate, normalise,
+from crawler.judge.dedupe import (NEAR_DUPLICATE_THRESHOLD, agencies_compatible, content_id, find_near_duplicate, normalise,
                             signature, similarity)
-from crawler.storage import open_store
+from crawler.archive.storage import open_store
 
 
 

@@ -16,8 +16,8 @@ from collections import Counter
 
 import pytest
 
-from crawler.frontier import SharedIndex, Worker, redis_client
-from crawler.s3archive import S3Archive, make_client
+from crawler.distributed.frontier import SharedIndex, Worker, redis_client
+from crawler.archive.s3archive import S3Archive, make_client
 from tests.conftest import FAST, NIANBAO, REPO, run_nianbao
 from tests.servers import REDIS_SERVER, MotoServer, RedisServer, TcpGate, fake_aws_env
 from tests.test_warc import _get, _pywb_bin, _stamp, serve_wayback
@@ -45,7 +45,7 @@ def reference(replica, tmp_path_factory):
     store = tmp_path_factory.mktemp("reference") / "store"
     proc = run_nianbao("crawl", *[replica.url(s, "/") for s in SITES], "--store", str(store), *FAST)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
-    from crawler.feed import read_feed
+    from crawler.archive.feed import read_feed
     ids = [r["id"] for r in read_feed(store / "feed")]
     assert ids and len(ids) == len(set(ids))
     return set(ids)
@@ -304,7 +304,7 @@ def test_postback_pages_are_asked_once_for_all_workers(replica, redis_server, s3
     _wait(workers)
     said = "".join(_log(tmp_path, f"a{i}") for i in range(3))
     assert _stat(said, "downloader/request_method_count/POST") == posts
-    from crawler.feed import read_feed
+    from crawler.archive.feed import read_feed
     assert sorted(r["id"] for r in _archive(s3_server, bucket).read_feed()) == \
         sorted(r["id"] for r in read_feed(tmp_path / "local" / "feed"))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.encoding import DecodeError, decode_html, decode_text
+from crawler.read.encoding import DecodeError, decode_html, decode_text
 
 PAGES = Path(__file__).parent / "data" / "pages"
 

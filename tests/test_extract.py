@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.encoding import decode_html
-from crawler.extract import Page, drop_chrome_lines, extract_page, split_html_title
+from crawler.read.encoding import decode_html
+from crawler.read.extract import Page, drop_chrome_lines, extract_page, split_html_title
 
 PAGES = Path(__file__).parent / "data" / "pages"
 

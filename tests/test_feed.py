@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from crawler.feed import FeedError, FeedWriter, feed_schema, read_feed, validate_record
+from crawler.archive.feed import FeedError, FeedWriter, feed_schema, read_feed, validate_record
 
 
 def _record(**over):

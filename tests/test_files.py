@@ -1,4 +1,4 @@
-"""crawler.files on real files: made by LibreOffice, python-docx, openpyxl, pypdf and PIL (crawler.replica.documents)."""
+"""crawler.read.files on real files: made by LibreOffice, python-docx, openpyxl, pypdf and PIL (replica.documents)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from pypdf import PdfWriter
 
-from crawler.files import FILE_EXTENSIONS, IMAGE_EXTENSIONS, BadFile, file_kind, read_file
-from crawler.replica import documents as D
-from crawler.replica.fillers import filler_reports
-from crawler.replica.fujian import YONGCHUN
-from crawler.replica.site import faithful_text
+from crawler.read.files import FILE_EXTENSIONS, IMAGE_EXTENSIONS, BadFile, file_kind, read_file
+from replica import documents as D
+from replica.fillers import filler_reports
+from replica.fujian import YONGCHUN
+from replica.site import faithful_text
 
 # The reports the 永春县 replica publishes as files: their files are already in the cache.
 _REPORTS = filler_reports("fujian-files", YONGCHUN, 16, range(2019, 2024))

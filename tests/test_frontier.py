@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from crawler.frontier import FrontierUnavailable, Outage, SharedIndex, Worker, redis_client
+from crawler.distributed.frontier import FrontierUnavailable, Outage, SharedIndex, Worker, redis_client
 from tests.servers import REDIS_SERVER, RedisServer
 
 pytestmark = pytest.mark.skipif(not REDIS_SERVER or not __import__("os").path.exists(REDIS_SERVER),
@@ -164,7 +164,7 @@ def test_index_waits_out_a_redis_restart(redis_server, server, caplog):
     restarted = threading.Thread(target=redis_server.restart, kwargs={"down_for": 1.5})
     restarted.start()
     time.sleep(0.3)
-    with caplog.at_level("WARNING", logger="crawler.frontier"):
+    with caplog.at_level("WARNING", logger="crawler.distributed.frontier"):
         assert index.claim("during", {"url": "u"}) == (1, "")
     restarted.join()
     assert index.exists("before")                            # the append-only file kept it

@@ -1,5 +1,5 @@
 """The 永春县 replica, reports published as files: served over HTTP as real servers send them, and read
-back through crawler.files into the ground-truth text."""
+back through crawler.read.files into the ground-truth text."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from urllib.parse import unquote, urljoin
 import lxml.html
 import pytest
 
-from crawler.extract import extract_page
-from crawler.files import BadFile, file_kind, read_file
-from crawler.replica.fujian import COLUMN, CONTENT_TYPES, Fujian
-from crawler.replica.server import serve, stop
+from crawler.read.extract import extract_page
+from crawler.read.files import BadFile, file_kind, read_file
+from replica.fujian import COLUMN, CONTENT_TYPES, Fujian
+from replica.server import serve, stop
 
 SITE = Fujian()
 REPORTS = [e for e in SITE.truth if e["kind"] == "report"]

@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.feed import read_feed
-from crawler.replica import expected
-from crawler.replica.challenges import Jsl
-from crawler.replica.server import Reply, serve, stop
-from crawler.replica.site import Site
-from crawler.storage import open_store
+from crawler.archive.feed import read_feed
+from replica import expected
+from replica.challenges import Jsl
+from replica.server import Reply, serve, stop
+from replica.site import Site
+from crawler.archive.storage import open_store
 from tests.conftest import FAST, run_nianbao
 
 EXPECTED = expected(scale=1)

@@ -9,9 +9,9 @@ import urllib.request
 
 import pytest
 
-from crawler.feed import read_feed
-from crawler.replica.evolving import Evolving
-from crawler.storage import open_store
+from crawler.archive.feed import read_feed
+from replica.evolving import Evolving
+from crawler.archive.storage import open_store
 from tests.conftest import FAST, run_nianbao
 
 SITES = ("evolving", "yangcheng", "panshi")
@@ -150,7 +150,7 @@ def test_a_reordered_listing_is_walked_through(history, replica):
 def test_recent_reports_are_rechecked_more_often_than_old_ones():
     from datetime import datetime, timedelta, timezone
 
-    from crawler.incremental import is_due
+    from crawler.ops.incremental import is_due
 
     now = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
@@ -166,7 +166,7 @@ def test_recent_reports_are_rechecked_more_often_than_old_ones():
 
 
 def test_listing_order_rules():
-    from crawler.incremental import reordered, unordered_page
+    from crawler.ops.incremental import reordered, unordered_page
 
     assert not unordered_page([False, False, True, True])        # new ones on top: newest first
     assert unordered_page([True, False, True])                   # a new one below a known one
@@ -226,7 +226,7 @@ def test_a_repost_rechecked_unchanged_is_not_a_revision(replica, tmp_path):
 
 def _fetched(url: str, body: bytes, site: str, headers: list[tuple[str, str]]):
     from crawler.items import FetchedPage
-    from crawler.storage import utcnow
+    from crawler.archive.storage import utcnow
     return FetchedPage(url=url, final_url=url, status=200, headers=headers, request_headers=[], body=body,
                        fetched_at=utcnow(), site=site)
 
@@ -242,7 +242,7 @@ def test_a_repost_that_changed_on_its_portal_only_is_a_revision_there(replica, t
     from scrapy.utils.misc import build_from_crawler
     from scrapy.utils.test import get_crawler
 
-    from crawler.replica import expected
+    from replica import expected
     from spiders.reports import ReportsSpider
 
     repost = next(e for e in expected(1) if e["kind"] == "report" and e.get("repost_of"))

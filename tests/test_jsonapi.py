@@ -1,8 +1,8 @@
-"""crawler.jsonapi: records found by shape in the list APIs of JS-rendered columns, and paging advanced."""
+"""crawler.discover.jsonapi: records found by shape in the list APIs of JS-rendered columns, and paging advanced."""
 
 import json
 
-from crawler.jsonapi import ApiCall, next_api_call, read_api_page
+from crawler.discover.jsonapi import ApiCall, next_api_call, read_api_page
 
 GKMLPT = {"total": 23, "page": 1, "articles": [
     {"id": 3521, "title": "某区2023年政府信息公开工作年度报告", "url": "http://www.a.gov.cn/gkmlpt/content/3/3521/post_3521.html#2845",

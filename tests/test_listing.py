@@ -1,12 +1,12 @@
-"""Tests for crawler.listing (report entries, columns, hubs, pagination) and crawler.sites, on saved-shape listing pages."""
+"""Tests for crawler.discover.listing (report entries, columns, hubs, pagination) and crawler.discover.sites, on saved-shape listing pages."""
 
 from pathlib import Path
 
 import pytest
 
-from crawler.listing import Link, Listing, analyse_listing
-from crawler.sites import NO_HINTS, hints_for, load_sites
-from crawler.urls import canonicalize, is_valid_http_url
+from crawler.discover.listing import Link, Listing, analyse_listing
+from crawler.discover.sites import NO_HINTS, hints_for, load_sites
+from crawler.discover.urls import canonicalize, is_valid_http_url
 
 DATA = Path(__file__).parent / "data" / "listings"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.encoding import decode_html
-from crawler.extract import Page, extract_page
-from crawler.metadata import Metadata, extract_metadata, parse_date, report_year, title_agency
+from crawler.read.encoding import decode_html
+from crawler.read.extract import Page, extract_page
+from crawler.read.metadata import Metadata, extract_metadata, parse_date, report_year, title_agency
 
 PAGES = Path(__file__).parent / "data" / "pages"
 

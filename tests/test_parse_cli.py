@@ -10,12 +10,12 @@ import subprocess
 import jsonschema
 import pytest
 
-from crawler.feed import read_feed
+from crawler.archive.feed import read_feed
 from crawler.parsing.schema import parsed_schema
 from crawler.parsing.store import read_cross_year, read_parsed
 from crawler.parsing.template import all_cell_paths
-from crawler.replica.corpus import cases, paths, truth
-from crawler.replica.sites import build_sites, table_reports
+from replica.corpus import cases, paths, truth
+from replica.sites import build_sites, table_reports
 from tests.conftest import NIANBAO, REPO, run_nianbao
 
 CASES = {c.name: c for c in cases()}

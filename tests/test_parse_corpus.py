@@ -1,4 +1,4 @@
-"""`nianbao parse` over real documents with known figures (crawler.replica.corpus): every carrier, both
+"""`nianbao parse` over real documents with known figures (replica.corpus): every carrier, both
 formats, flattened text, blanks and markers, split tables, broken sums, notices and prose reports."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 
 from crawler.parsing.report import parse_document
 from crawler.parsing.schema import parsed_schema
-from crawler.replica.corpus import cases, paths
+from replica.corpus import cases, paths
 
 CASES = cases()
 TABLE_RULES = {"balance", "results_sum", "applicant_sum", "review_litigation_sum"}

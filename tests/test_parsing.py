@@ -221,8 +221,8 @@ def test_seed_003_a_2019_report_that_ignores_the_template_is_prose():
 def test_a_format_notice_has_every_label_but_no_tables(flattened):
     import datetime as dt
 
-    from crawler.replica.reports import Report, load_blocks, text_lines
-    from crawler.replica.tables import blank_figures
+    from replica.reports import Report, load_blocks, text_lines
+    from replica.tables import blank_figures
 
     notice = Report(title="国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知",
                     agency=None, year=None, published=dt.date(2021, 9, 29), source="", kind="lookalike",

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from crawler.replica import SITE_NAMES, ReplicaServer, build_sites, expected
-from crawler.replica.server import Context, serve, stop
-from crawler.replica.tables import HEADINGS, NEW, CARRIED, TOTAL, FORWARD, result_rows
-from crawler.replica.traps import Traps
+from replica import SITE_NAMES, ReplicaServer, build_sites, expected
+from replica.server import Context, serve, stop
+from replica.tables import HEADINGS, NEW, CARRIED, TOTAL, FORWARD, result_rows
+from replica.traps import Traps
 
 TRUTH = expected(scale=1)
 REPORTS = [e for e in TRUTH if e["kind"] == "report"]

@@ -15,11 +15,11 @@ from urllib.parse import urlencode, urlsplit
 import lxml.html
 import pytest
 
-from crawler.replica.aspnet import PAGER, Aspnet
-from crawler.replica.challenges import Jsl, Ruishu, Shield, Waf
-from crawler.replica.dataproxy import COL, PROXY, UNITID, WEBID, Dataproxy
-from crawler.replica.gkmlpt import CHANNEL, REPORTS_COL, SID, Gkmlpt
-from crawler.replica.server import Context, serve, stop
+from replica.aspnet import PAGER, Aspnet
+from replica.challenges import Jsl, Ruishu, Shield, Waf
+from replica.dataproxy import COL, PROXY, UNITID, WEBID, Dataproxy
+from replica.gkmlpt import CHANNEL, REPORTS_COL, SID, Gkmlpt
+from replica.server import Context, serve, stop
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]

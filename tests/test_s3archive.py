@@ -1,4 +1,4 @@
-"""crawler.s3archive against a real S3 endpoint: moto's server mode on 127.0.0.1, as a subprocess.
+"""crawler.archive.s3archive against a real S3 endpoint: moto's server mode on 127.0.0.1, as a subprocess.
 
 The outage tests pause the server with SIGSTOP (TCP still accepted, nothing answered: timeouts) or kill it
 (connection refused), so the archive's retry loop runs against real sockets, not mocks.
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, ReadTimeoutError, SSLError
 
-from crawler.s3archive import (
+from crawler.archive.s3archive import (
     ArchiveIntegrityError,
     ArchiveUnavailable,
     S3Archive,
@@ -26,10 +26,10 @@ from crawler.s3archive import (
     make_client,
     parse_archive_url,
 )
-from crawler.storage import StoreError
+from crawler.archive.storage import StoreError
 from tests.servers import MotoServer
 
-LOGGER = "crawler.s3archive"
+LOGGER = "crawler.archive.s3archive"
 OUTAGE_LINE = "S3 endpoint unreachable, retrying for up to"
 
 # Real-world shapes: a GBK page (bytes that are not UTF-8) and a PDF-like binary with NULs and CRLFs.

@@ -1,4 +1,4 @@
-"""crawler.s3warc against a real S3 endpoint (moto's server on 127.0.0.1): real WARCs up, back down, into a WACZ."""
+"""crawler.archive.s3warc against a real S3 endpoint (moto's server on 127.0.0.1): real WARCs up, back down, into a WACZ."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from crawler.s3archive import S3Archive
-from crawler.s3warc import download_warcs, export_wacz_from_archive, upload_warcs
-from crawler.warc import WaczError, WarcWriter, warc_files
+from crawler.archive.s3archive import S3Archive
+from crawler.archive.s3warc import download_warcs, export_wacz_from_archive, upload_warcs
+from crawler.archive.warc import WaczError, WarcWriter, warc_files
 # the moto server, its plain client and the fake credentials are test_s3archive's fixtures
 from tests.test_s3archive import GBK_HTML, PDF_LIKE, all_keys, aws_env, count_calls, s3, server  # noqa: F401
 
@@ -81,7 +81,7 @@ def test_upload_replaces_a_differing_object(store, archive, s3, caplog):
     keys = upload_warcs(store, archive)
     s3.put_object(Bucket=archive.bucket, Key=keys[0], Body=b"not the WARC")     # damaged behind our back
     puts = count_calls(archive, "PutObject")
-    with caplog.at_level(logging.WARNING, logger="crawler.s3archive"):
+    with caplog.at_level(logging.WARNING, logger="crawler.archive.s3archive"):
         assert upload_warcs(store, archive) == keys
     assert len(puts) == 1 and puts[0]["url_path"].endswith("/" + keys[0])
     assert "uploading it again" in caplog.text

@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.feed import read_feed
-from crawler.replica import expected
+from crawler.archive.feed import read_feed
+from replica import expected
 from tests.conftest import BIN, REPO
 
 PROJECT, VERSION = "nianbao", "r1"
@@ -241,9 +241,9 @@ def test_egg_holds_the_package_data_and_runs_without_the_working_tree(project_co
                           env=_deploy_env(tmp_path / "home"), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     names = set(zipfile.ZipFile(egg).namelist())
-    assert {"crawler/schema/report.schema.json", "crawler/sites.yaml", "settings/default.py",
+    assert {"crawler/schema/report.schema.json", "crawler/discover/sites.yaml", "settings/default.py",
             "spiders/reports.py", "pipelines/store.py", "crawler/parsing/__init__.py"} <= names
-    assert any(n.startswith("crawler/replica/data/") for n in names)
+    assert any(n.startswith("replica/data/") for n in names)
     assert not any(n.startswith("tests/") for n in names)
     assert "[scrapy]\nsettings = settings.default" in zipfile.ZipFile(egg).read("EGG-INFO/entry_points.txt").decode()
     # As scrapyd's runner loads it (scrapyd.runner.activate_egg), away from the repository: the modules and the
@@ -253,8 +253,8 @@ import os, sys
 from scrapyd.runner import activate_egg
 activate_egg({str(egg)!r})
 import crawler, spiders.reports
-from crawler.feed import feed_schema
-from crawler.sites import hints_for
+from crawler.archive.feed import feed_schema
+from crawler.discover.sites import hints_for
 assert crawler.__file__.startswith({str(egg)!r}), crawler.__file__
 assert spiders.reports.__file__.startswith({str(egg)!r}), spiders.reports.__file__
 assert os.environ["SCRAPY_SETTINGS_MODULE"] == "settings.default"

@@ -1,7 +1,7 @@
-"""Tests for sites files (crawler.sites.load_crawl_sites): parsing, validation messages, per-host hint registration,
+"""Tests for sites files (crawler.discover.sites.load_crawl_sites): parsing, validation messages, per-host hint registration,
 and crawls of replica portals listed in a sites file through the real `nianbao crawl --sites`.
 
-The built-in registry (crawler/sites.yaml, load_sites, hints_for with a path) is tested in tests/test_listing.py.
+The built-in registry (crawler/discover/sites.yaml, load_sites, hints_for with a path) is tested in tests/test_listing.py.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler import sites as sites_module
-from crawler.feed import read_feed
-from crawler.listing import analyse_listing
-from crawler.replica import expected
-from crawler.sites import NO_HINTS, CrawlSite, SiteHints, hints_for, load_crawl_sites, registered_hints
+from crawler.discover import sites as sites_module
+from crawler.archive.feed import read_feed
+from crawler.discover.listing import analyse_listing
+from replica import expected
+from crawler.discover.sites import NO_HINTS, CrawlSite, SiteHints, hints_for, load_crawl_sites, registered_hints
 from tests.conftest import FAST, REPO, run_nianbao
 
 BEIJING = "https://zfxxgk.beijing.gov.cn/"        # the one host of the built-in registry
@@ -44,7 +44,7 @@ GOOD = """\
 sites:
   - url: http://www.yczf.gov.cn/           # home page or report column (required)
     name: 阳城县人民政府                      # optional label
-    columns: [/zwgk/zfxxgknb/]              # optional per-site hints (same keys as crawler/sites.yaml)
+    columns: [/zwgk/zfxxgknb/]              # optional per-site hints (same keys as crawler/discover/sites.yaml)
     page_keys: [pageIndex]
   - http://www.panshi.gov.cn/               # a bare URL is fine too
 """
@@ -177,13 +177,13 @@ def test_registered_column_reaches_the_listing_analysis_of_its_host_only(tmp_pat
 
 
 def test_built_in_registry_is_read_from_a_zipped_package(tmp_path):
-    """As in a scrapyd egg: crawler/sites.yaml is not a file on disk there."""
+    """As in a scrapyd egg: crawler/discover/sites.yaml is not a file on disk there."""
     archive = tmp_path / "crawler.zip"
     with zipfile.ZipFile(archive, "w") as zf:
-        for path in (REPO / "crawler").glob("*.py"):
-            zf.write(path, f"crawler/{path.name}")
-        zf.write(REPO / "crawler" / "sites.yaml", "crawler/sites.yaml")
-    code = (f"import sys; sys.path.insert(0, {str(archive)!r}); import crawler.sites as s; "
+        for path in (REPO / "crawler").rglob("*.py"):
+            zf.write(path, f"crawler/{path.relative_to(REPO / 'crawler')}")
+        zf.write(REPO / "crawler" / "discover" / "sites.yaml", "crawler/discover/sites.yaml")
+    code = (f"import sys; sys.path.insert(0, {str(archive)!r}); import crawler.discover.sites as s; "
             f"assert s.__file__.startswith({str(archive)!r}), s.__file__; "
             f"print(s.hints_for({BEIJING!r}).columns)")
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler import crawlreport, status
-from crawler.storage import open_store
+from crawler.ops import crawlreport, status
+from crawler.archive.storage import open_store
 from tests.conftest import FAST, run_nianbao
 
 EVENTS = ("found", "new", "revised", "removed", "unchanged")

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from crawler.storage import FetchRecord, StoreError, open_store
+from crawler.archive.storage import FetchRecord, StoreError, open_store
 
 
 def test_raw_bytes_come_back_exactly_and_are_keyed_by_content(tmp_path):

@@ -17,18 +17,18 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.feed import read_feed
-from crawler.replica import expected
-from crawler.replica.jianchuan import Jianchuan
-from crawler.replica.server import serve, stop
-from crawler.replica.site import Site
-from crawler.replica.tls import (CertificateAuthority, HttpsLinks, LegacyRenegotiationServer,
+from crawler.archive.feed import read_feed
+from replica import expected
+from replica.jianchuan import Jianchuan
+from replica.server import serve, stop
+from replica.site import Site
+from replica.tls import (CertificateAuthority, HttpsLinks, LegacyRenegotiationServer,
                                  client_certificate_context, issued_by_unknown_ca, legacy_context, modern_context,
                                  self_signed)
-from crawler.replica.tongyu import Tongyu
-from crawler.replica.wenku import Wenku
-from crawler.replica.yangcheng import Yangcheng
-from crawler.storage import open_store
+from replica.tongyu import Tongyu
+from replica.wenku import Wenku
+from replica.yangcheng import Yangcheng
+from crawler.archive.storage import open_store
 from spiders.fallback import HttpFallbackMiddleware, http_url, https_failure_reason
 from spiders.tls import NianbaoClientContextFactory, TLSHandshake, tls_handshake, tls_needs
 from tests.conftest import FAST, run_nianbao

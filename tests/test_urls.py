@@ -1,8 +1,8 @@
-"""Tests for crawler.urls: canonical URL spelling and the http(s) validity check."""
+"""Tests for crawler.discover.urls: canonical URL spelling and the http(s) validity check."""
 
 import pytest
 
-from crawler.urls import canonicalize, is_valid_http_url
+from crawler.discover.urls import canonicalize, is_valid_http_url
 
 
 @pytest.mark.parametrize("url, expected", [

@@ -1,4 +1,4 @@
-"""WARC 1.1 output (crawler.warc, pipelines.warc): records read back with warcio, CDXJ, WACZ, replay in pywb.
+"""WARC 1.1 output (crawler.archive.warc, pipelines.warc): records read back with warcio, CDXJ, WACZ, replay in pywb.
 
 Everything real: warcio reads and checks what the writer wrote, cdxj-indexer and py-wacz index and package
 it, a real crawl of the replica portals writes it through the pipeline, and a real pywb serves it back.
@@ -34,9 +34,9 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.feed import read_feed
-from crawler.storage import open_store
-from crawler.warc import (ORIG_PREFIX, WarcWriter, finish_open_files, payload_digest, payload_headers,
+from crawler.archive.feed import read_feed
+from crawler.archive.storage import open_store
+from crawler.archive.warc import (ORIG_PREFIX, WarcWriter, finish_open_files, payload_digest, payload_headers,
                           warc_files, write_cdxj)
 from tests.conftest import BIN, FAST, REPO, run_nianbao
 
@@ -238,7 +238,7 @@ def test_cdxj_index_points_at_each_capture(tmp_path):
 
 _KILLED_WRITER = textwrap.dedent("""
     import random, sys
-    from crawler.warc import WarcWriter
+    from crawler.archive.warc import WarcWriter
     rnd = random.Random(7)
     writer = WarcWriter(sys.argv[1])
     for i, size in enumerate([2000, 3000, 300_000]):
@@ -249,7 +249,7 @@ _KILLED_WRITER = textwrap.dedent("""
 
 
 def test_killed_writer_leaves_open_file_the_next_writer_finishes(tmp_path):
-    # a real SIGKILL in the middle of the third (300 kB) response record, through crawler.crashpoints
+    # a real SIGKILL in the middle of the third (300 kB) response record, through crawler.archive.crashpoints
     proc = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(tmp_path)], cwd=REPO, capture_output=True,
                           text=True, timeout=60, env={**os.environ, "NIANBAO_CRASH_AT": "warc:20"})
     assert proc.returncode == -signal.SIGKILL, proc.stdout + proc.stderr
@@ -283,7 +283,7 @@ def test_killed_writer_leaves_open_file_the_next_writer_finishes(tmp_path):
 
 _FULL_DISK_WRITER = textwrap.dedent("""
     import random, resource, signal, sys
-    from crawler.warc import WarcWriter
+    from crawler.archive.warc import WarcWriter
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)          # past the limit write() fails with EFBIG instead
     resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
     rnd = random.Random(5)

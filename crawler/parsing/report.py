@@ -7,10 +7,10 @@ crawler reads (HTML page, PDF, DOC/DOCX/WPS, XLS/XLSX, plain text) into that tex
 
 from __future__ import annotations
 
-from crawler.document import read_body
-from crawler.encoding import decode_text
-from crawler.extract import Page, byline_pairs, is_byline
-from crawler.metadata import extract_metadata
+from crawler.read.document import read_body
+from crawler.read.encoding import decode_text
+from crawler.read.extract import Page, byline_pairs, is_byline
+from crawler.read.metadata import extract_metadata
 from crawler.vocab import REPORT_NAME_RE
 
 from .checks import prose_checks, table_checks

@@ -15,7 +15,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from crawler.feed import read_feed
+from crawler.archive.feed import read_feed
 
 from .checks import cross_year_checks, prose_checks
 from .report import PARSER_VERSION, parse_text

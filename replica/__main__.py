@@ -1,0 +1,40 @@
+"""Serve the replica sites: ``python -m replica [--scale N] [--base 127.0.0] [--port P]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+
+from .server import serve, stop
+from .sites import build_sites
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m replica", description=__doc__)
+    parser.add_argument("--scale", type=int, default=1, help="multiply the filler reports per column (default 1)")
+    parser.add_argument("--base", default="127.0.0", help="first three octets; site i binds <base>.<i+2> (default 127.0.0)")
+    parser.add_argument("--port", type=int, default=0, help="port for every site (default 0: ephemeral)")
+    args = parser.parse_args(argv)
+    if args.scale < 1:
+        parser.error("--scale must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    ctx, servers = serve(build_sites(args.scale), args.base, args.port)
+    done = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: done.set())
+    print(json.dumps({"sites": ctx.bases}), flush=True)
+    while not done.wait(0.2):
+        pass
+    stop(ctx, servers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
