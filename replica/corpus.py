@@ -45,7 +45,7 @@ from .tables import TABLE_ROWS, Cell, Figures, blank_figures, figures_from_json
 
 # The seeds as captured, beside the repository when it is checked out in the project tree (cases from
 # them are added only when present; the bundled clean copies in data/ always are).
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 # -- canonical keys ------------------------------------------------------------------------------
 # Written out label by label (not derived from tables.py) so a label the builders print differently

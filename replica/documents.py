@@ -35,7 +35,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .reports import Block, Report, plain
 from .tables import TABLE_ROWS, Cell
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".cache" / "replica-files"
 SOFFICE_TIMEOUT = 180.0
 # A change to this module changes every file it makes: its source is part of each cache key.

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 @dataclass
