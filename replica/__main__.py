@@ -1,4 +1,4 @@
-"""Serve the replica sites: ``python -m replica [--scale N] [--base 127.0.0] [--port P]``."""
+"""Serve the replica sites: ``python -m replica [--scale N] [--base 127.0.0] [--port P] [--collection main|independent]``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import threading
 
 from .server import serve, stop
-from .sites import build_sites
+from .sites import COLLECTIONS, build_collection
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -17,6 +17,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scale", type=int, default=1, help="multiply the filler reports per column (default 1)")
     parser.add_argument("--base", default="127.0.0", help="first three octets; site i binds <base>.<i+2> (default 127.0.0)")
     parser.add_argument("--port", type=int, default=0, help="port for every site (default 0: ephemeral)")
+    parser.add_argument("--collection", choices=COLLECTIONS, default="main",
+                        help="main: the sites the crawler was developed against; independent: sites written from public "
+                             "evidence by authors who had not read the crawler (default main)")
     args = parser.parse_args(argv)
     if args.scale < 1:
         parser.error("--scale must be at least 1")
@@ -25,7 +28,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    ctx, servers = serve(build_sites(args.scale), args.base, args.port)
+    ctx, servers = serve(build_collection(args.collection, args.scale), args.base, args.port)
     done = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: done.set())

@@ -287,14 +287,17 @@ class ReplicaServer:
     ``.sites`` maps site name to base URL; ``.url(site, path)`` joins a path to it.
     """
 
-    def __init__(self, scale: int = 1, base: str = "127.0.0", port: int = 0, startup_timeout: float = 180.0):
+    def __init__(self, scale: int = 1, base: str = "127.0.0", port: int = 0, startup_timeout: float = 180.0,
+                 collection: str = "main"):
         self.scale, self.base, self.port, self.startup_timeout = scale, base, port, startup_timeout
+        self.collection = collection
         self.sites: dict[str, str] = {}
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> "ReplicaServer":
         cmd = [sys.executable, "-m", "replica", "--scale", str(self.scale), "--base", self.base,
-               "--port", str(self.port)]
+               "--port", str(self.port),
+               "--collection", self.collection]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, cwd=REPO)
         line = self._first_line()
         self.sites = json.loads(line)["sites"]

@@ -62,6 +62,17 @@ class Site:
         self.truth.append({"site": self.name, "kind": "lookalike", "path": path, "title": report.title,
                            "in_report_column": in_report_column})
 
+    def add_column(self, path: str, *, reports: int, stated: int | None, needs: str = "static",
+                   note: str = "") -> None:
+        """A report column: the path of its first listing page, how many report entries its whole list holds,
+        what the page itself states or implies (共N条, totalRecord, pages x size; None when it says nothing), and
+        what a crawler needs to see every entry: ``static`` (plain HTTP of the pages the HTML links or its
+        scripts name), ``api`` (replaying a JSON/HTML-fragment call the page makes), ``browser`` (only a real
+        browser operating the page reaches them)."""
+        assert needs in ("static", "api", "browser"), needs
+        self.truth.append({"site": self.name, "kind": "column", "path": path, "reports": reports,
+                           "stated": stated, "needs": needs, "note": note})
+
     def add_trap(self, kind: str, path: str, **extra) -> None:
         self.truth.append({"site": self.name, "kind": kind, "path": path, **extra})
 

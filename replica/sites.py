@@ -36,6 +36,22 @@ def build_sites(scale: int = 1) -> list[Site]:
     return sites
 
 
+COLLECTIONS = ("main", "independent")
+
+
+def build_collection(collection: str = "main", scale: int = 1) -> list[Site]:
+    """The sites of one collection: ``main`` (SITE_NAMES, what the crawler was developed against) or
+    ``independent`` (replica.independent: sites written from public evidence by authors who had not read the
+    crawler, the measure of how discovery generalises)."""
+    if collection == "main":
+        return build_sites(scale)
+    if collection == "independent":
+        from .independent import build_sites as build_independent
+
+        return build_independent(scale)
+    raise ValueError(f"unknown replica collection {collection!r} (one of {', '.join(COLLECTIONS)})")
+
+
 def _chrome_on_page(site: Site, ctx: Context, path: str, text: str) -> list[str]:
     """Chrome words the rendered page shows outside the report text."""
     base, _, query = path.partition("?")
@@ -46,7 +62,7 @@ def _chrome_on_page(site: Site, ctx: Context, path: str, text: str) -> list[str]
     return [w for w in CHROME_WORDS if w in page and w not in text]
 
 
-def expected(scale: int = 1) -> list[dict]:
+def expected(scale: int = 1, collection: str = "main") -> list[dict]:
     """Ground truth for a crawl of the replica at `scale`: plain dicts, one per page that matters.
 
     - report: ``{"site", "kind": "report", "paths", "title", "agency", "year", "published",
@@ -60,7 +76,7 @@ def expected(scale: int = 1) -> list[dict]:
       malformed_html, robots_disallowed, bad_href, session_id, tracking_params.  ``path`` is the
       href as listed (for bad_href, not a path at all).
     """
-    sites = build_sites(scale)
+    sites = build_collection(collection, scale)
     ctx = Context({s.name: f"http://{s.name}.replica.invalid/" for s in sites})
     out = []
     for site in sites:
@@ -74,10 +90,10 @@ def expected(scale: int = 1) -> list[dict]:
     return out
 
 
-def table_reports(scale: int = 1) -> dict[tuple[str, str], object]:
+def table_reports(scale: int = 1, collection: str = "main") -> dict[tuple[str, str], object]:
     """(site, path) -> Report of every original report that prints the standard tables (its figures known)."""
     out = {}
-    for site in build_sites(scale):
+    for site in build_collection(collection, scale):
         for entry in site.truth:
             report = entry.get("_report")
             if report is not None and report.is_report and report.figures is not None and not entry.get("repost_of"):

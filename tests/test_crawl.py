@@ -21,7 +21,7 @@ from tests.conftest import FAST, REPO, BIN, run_nianbao
 EXPECTED = expected(scale=1)
 REPORTS = [e for e in EXPECTED if e.get("kind", "report") == "report"]
 LOOKALIKES = [e for e in EXPECTED if e.get("kind") == "lookalike"]
-TRAPS = [e for e in EXPECTED if e.get("kind") not in ("report", "lookalike", None)]
+TRAPS = [e for e in EXPECTED if e.get("kind") not in ("report", "lookalike", "column", None)]
 ORIGINALS = [e for e in REPORTS if not e.get("repost_of")]
 
 

@@ -21,7 +21,7 @@ from replica.traps import Traps
 TRUTH = expected(scale=1)
 REPORTS = [e for e in TRUTH if e["kind"] == "report"]
 LOOKALIKES = [e for e in TRUTH if e["kind"] == "lookalike"]
-TRAPS = {e["kind"]: e for e in TRUTH if e["kind"] not in ("report", "lookalike")}
+TRAPS = {e["kind"]: e for e in TRUTH if e["kind"] not in ("report", "lookalike", "column")}
 FLAKY = TRAPS["flaky"]["path"]
 NO_REDIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 ENCODING = {"tongyu": "gbk", "aspnet": "gbk"}
