@@ -12,6 +12,9 @@ from ..site import Site
 
 # name -> "module:Class", filled in as sites are written
 REGISTRY: dict[str, str] = {
+    "hanweb_jsinit": "hanweb_jsinit:HanwebJsinit",
+    "vue_loading_shell": "vue_loading_shell:VueLoadingShell",
+    "meta_root_hubs": "meta_root_hubs:MetaRootHubs",
 }
 
 SITE_NAMES = tuple(REGISTRY)
