@@ -15,6 +15,7 @@ REGISTRY: dict[str, str] = {
     "hanweb_jsinit": "hanweb_jsinit:HanwebJsinit",
     "vue_loading_shell": "vue_loading_shell:VueLoadingShell",
     "meta_root_hubs": "meta_root_hubs:MetaRootHubs",
+    "fragment_lists": "fragment_lists:FragmentLists",
 }
 
 SITE_NAMES = tuple(REGISTRY)

@@ -33,7 +33,7 @@ import json
 import math
 import random
 from functools import partial
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote
 
 from ..fillers import County, filler_reports
 from ..reports import Report, body_html
