@@ -47,6 +47,9 @@ def table_checks(tables: dict, fmt: str) -> list[dict]:
     apps = tables.get("applications")
     if apps:
         results = [r.key for r in RESULT_ROWS[fmt]]
+        if fmt == "2021" and "other_processing" in apps:
+            # （六）其他处理 printed as one row (a regional variant): it stands for the group's three sub-rows
+            results = [k for k in results if not k.startswith("other_processing.")] + ["other_processing"]
         for col, label in APPLICANT_COLUMNS:
             def cell(row: str) -> Number | None:
                 return apps.get(row, {}).get(col)

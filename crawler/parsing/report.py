@@ -29,8 +29,8 @@ _REPORT_SECTION_WORDS = ("主动公开", "依申请", "申请公开", "复议", 
 
 
 def _format(read, sections: list[dict], figures: dict) -> str:
-    if read.tables:
-        return read.format
+    if read.tables or read.format:
+        return read.format        # read.format without tables: figures run together past recovery
     if read.labels_seen:
         return "unknown"          # the template's labels without figures: a format notice, a blank form
     report_like = sum(any(w in s["heading"] for w in _REPORT_SECTION_WORDS) for s in sections)
@@ -75,6 +75,8 @@ def parse_text(text: str, *, title: str | None = None, agency: str | None = None
         "sections": sections,
         "tables": read.tables,
         "printed": read.printed,
+        "inferred": read.inferred,
+        "variants": read.variants,
         "checks": checks,
         "prose_figures": figures,
         "warnings": read.warnings,

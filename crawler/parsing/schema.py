@@ -95,6 +95,15 @@ def parsed_schema() -> dict:
             "printed": {"type": "object", "title": "dotted cell path -> the string printed where it says more "
                                                     "than the value (\"251000元\", \"+3\", \"/\")",
                         "additionalProperties": {"type": "string"}},
+            "inferred": {"type": "object", "title": "dotted cell path -> true: a cell split out of digits the report ran "
+                                                     "together (\"…申请数量532000055\"), where the row's column count and "
+                                                     "the 勾稽 rules left exactly one split; the rules that chose it hold "
+                                                     "on it by construction",
+                         "additionalProperties": {"const": True}},
+            "variants": {"type": "object", "title": "dotted row path -> what the report printed instead of the "
+                                                    "template's rows (applications.other_processing: （六）其他处理 as one "
+                                                    "row in a 2021 table, whose three sub-rows are then absent)",
+                         "additionalProperties": {"type": "string"}},
             "checks": {"type": "array", "items": _CHECK},
             "prose_figures": {"type": "object", "additionalProperties": {
                 "type": "array", "items": {"type": "object", "required": ["value", "text", "sentence"],

@@ -7,6 +7,18 @@ the cells in order and follows the template: a row label (matched by its number 
 so damaged labels still count) is followed by that row's value cells.  Values are never placed by
 counting the whole stream: a row whose value count does not fit the template is left blank and
 reported in `warnings`.
+
+Text that another tool took from a PDF's text layer (pdfplumber's or poppler's plain text) keeps a
+row's figures on one line separated by spaces, and its layout: a group label set one character
+per line beside the rows (三 / 、 / 本 / 年 …), a wrapped label whose figures sit on the line before
+or after it, page numbers between the rows, header cells split over lines.  Such a line is split into
+its label and its values, and a row label alone on its line takes the values line next to it (before
+or after: the one no other label can take).
+
+Numbers run together ("一、本年新收政府信息公开申请数量5320000055", cells joined without any separator)
+are split only where the row's column count and the 勾稽 rules leave exactly one way to split them;
+those cells are listed in `inferred`.  When several splits fit, the row stays blank and a warning
+names the candidates.
 """
 
 from __future__ import annotations
@@ -17,7 +29,7 @@ from difflib import SequenceMatcher
 
 from .cells import Cell, normalise, read_cell
 from .template import (ACTIVE_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, FORMAT_WORDS, GROUPS, MONEY_CELLS,
-                       OUTCOME_COLUMNS, REVIEW_ROWS, ActiveRow, Row)
+                       OUTCOME_COLUMNS, RESULT_ROWS, REVIEW_ROWS, ActiveRow, Row)
 
 # A label is a short cell; longer ones are sentences of the prose around the tables.
 MAX_LABEL_CHARS = 80
@@ -32,9 +44,10 @@ class Token:
     text: str
     norm: str
     line: int
-    in_row: bool            # one cell of a tab-joined row (a table carrier kept the row)
+    in_row: bool            # one cell of a row (tab-joined, or a text-layer line split at its spaces)
     cell: Cell | None       # its reading as a value, if it is one
     values_row: bool = False  # every cell of its line is a value
+    run: str | None = None  # digits run together after a label ("…申请数量5320000055"): cells to recover
 
     @property
     def is_label(self) -> bool:
@@ -47,16 +60,69 @@ class TableRead:
 
     tables: dict = field(default_factory=dict)
     printed: dict = field(default_factory=dict)
+    inferred: dict = field(default_factory=dict)    # dotted cell path -> True: split out of a digit run
+    variants: dict = field(default_factory=dict)    # dotted row path -> what the report printed instead
     format: str | None = None
     labels_seen: bool = False        # table labels present (a format notice has them, with no figures)
     lines: set[int] = field(default_factory=set)            # lines the tables take
     heading_lines: set[int] = field(default_factory=set)    # section headings among them (二、主动公开…)
     warnings: list[str] = field(default_factory=list)
+    runs_seen: bool = False          # row labels followed by digit runs (figures, even if none was recovered)
 
 
 # Labels only the tables print: a text holding them holds the template (with or without figures).
 _STRONG_LABELS = {"信息内容", "申请人情况", "自然人", "商业企业", "法律服务机构", "结果维持", "尚未审结", "复议后起诉",
                   "未经复议直接起诉"}
+
+# A page number a text layer left between two rows of a table ("- 3 -", "第3页", "3/12").
+_PAGE_MARK_RE = re.compile(r"[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[/／，,]?\s*共\s*\d{1,4}\s*页)?"
+                           r"|\d{1,4}\s*[/／]\s*\d{1,4}")
+# One character of a group label set vertically ("三", "、", "本" …) in front of a row on the same line.
+_VERTICAL_CHAR_RE = re.compile(r"^[\u4e00-\u9fff、，]$")
+# A label with its row's digits run on to it, no separator: "一、本年新收政府信息公开申请数量5320000055".
+_RUN_RE = re.compile(r"^(?P<label>.*[^\d\s.,，、．])(?P<run>\d{2,}|\d+\.\d+)$")
+
+
+def _label_start(text: str) -> bool:
+    n = normalise(text)
+    return bool(_PAREN_RE.match(n) or _TOP_RE.match(n) or _ITEM_RE.match(n)) or read_cell(text) is not None
+
+
+def _layer_line(line: str) -> list[str] | None:
+    """A text-layer line as cells: [label, value, value …] or [value …]; None when it is not a row.
+
+    Leading characters of a vertical group label are dropped; the values are the longest run of value
+    cells that ends the line."""
+    parts = line.split()
+    while len(parts) > 1 and _VERTICAL_CHAR_RE.match(parts[0]) and _label_start(parts[1]):
+        parts = parts[1:]
+    k = len(parts)
+    while k > 0 and read_cell(parts[k - 1]) is not None:
+        k -= 1
+    if k == len(parts) or (k == 0 and len(parts) < 2):
+        labels = _sub_labels(parts)
+        return labels if len(labels) > 1 or len(parts) < len(line.split()) else None
+    return (_sub_labels(parts[:k]) if k else []) + parts[k:]
+
+
+def _sub_labels(parts: list[str]) -> list[str]:
+    """A label part of a text-layer line, cut where a numbered label starts after a space: a group
+    label beside its first row ("（四）无法提供 1.本机关不掌握…", "（三）不 4.保护第三方…") is two cells."""
+    out = [parts[0]]
+    for part in parts[1:]:
+        n = normalise(part)
+        if _PAREN_RE.match(n) or _ITEM_RE.match(n):
+            out.append(part)
+        else:
+            out[-1] += " " + part
+    return out
+
+
+def _split_run(text: str) -> tuple[str, str] | None:
+    m = _RUN_RE.match(text.strip())
+    if not m or not re.search(r"[\u4e00-\u9fff]", m.group("label")):
+        return None
+    return m.group("label"), m.group("run")
 
 
 def tokenize(lines: list[str]) -> list[Token]:
@@ -64,11 +130,28 @@ def tokenize(lines: list[str]) -> list[Token]:
     for number, line in enumerate(lines):
         cells = line.split("\t")
         if len(cells) == 1:
-            if not cells[0].strip():
-                continue        # an empty line of flattened text is layout, not a blank cell
-            tokens.append(Token(cells[0], normalise(cells[0]), number, False, read_cell(cells[0])))
-            continue
-        row = [Token(cell, normalise(cell), number, True, read_cell(cell)) for cell in cells]
+            text = cells[0].strip()
+            if not text or _PAGE_MARK_RE.fullmatch(text):
+                continue        # an empty line or a page number of flattened text is layout, not a cell
+            split = _layer_line(text) if len(text.split()) > 1 else None
+            if split is None or len(split) == 1:
+                text = split[0] if split else text
+                run = _split_run(text)
+                if run is not None:
+                    tokens.append(Token(run[0], normalise(run[0]), number, True, None))
+                    tokens.append(Token(run[1], run[1], number, True, None, run=run[1]))
+                    continue
+                tokens.append(Token(text, normalise(text), number, False, read_cell(text)))
+                continue
+            cells = split
+        row = []
+        for cell in cells:
+            run = _split_run(cell) if read_cell(cell) is None else None
+            if run is not None and cell is cells[0]:
+                row.append(Token(run[0], normalise(run[0]), number, True, None))
+                row.append(Token(run[1], run[1], number, True, None, run=run[1]))
+            else:
+                row.append(Token(cell, normalise(cell), number, True, read_cell(cell)))
         only_values = all(t.cell is not None for t in row)
         for t in row:
             t.values_row = only_values
@@ -76,39 +159,219 @@ def tokenize(lines: list[str]) -> list[Token]:
     return tokens
 
 
-def row_values(tokens: list[Token], start: int) -> tuple[list[Cell], int]:
-    """The value cells that follow the label at `start`, and the index after them.
-
-    In a tab-joined row the values are the row's remaining cells; in flattened text they are the
-    value lines that follow, up to the next label.
-    """
-    label = tokens[start]
-    values: list[Cell] = []
-    k = start + 1
-    if label.in_row:
-        while k < len(tokens) and tokens[k].line == label.line and tokens[k].cell is not None:
-            values.append(tokens[k].cell)
-            k += 1
-        if values or (k < len(tokens) and tokens[k].line == label.line):
-            return values, k
-        # a label alone on its row (a PDF that put labels and figures in separate rows): read on below
-    while k < len(tokens) and tokens[k].cell is not None:
-        if tokens[k].in_row and not tokens[k].values_row:
-            break
-        values.append(tokens[k].cell)
-        k += 1
-    return values, k
-
-
 def _trim(values: list[Cell], expected: int) -> list[Cell]:
-    """Blank cells past the template's count (an empty spacer cell at a row's end) are not values."""
-    while len(values) > expected and values[-1].value is None and not values[-1].printed.strip("/-—空无 "):
+    """Blank cells past the template's count are not values: an empty spacer cell at a row's end, or at its
+    start where a merged label cell spans two columns ("（六）其他处理 |  | 0 | …")."""
+    def spacer(cell: Cell) -> bool:
+        return cell.value is None and not cell.printed.strip("/-—空无 ")
+    while len(values) > expected and spacer(values[-1]):
         values = values[:-1]
+    while len(values) > expected and spacer(values[0]):
+        values = values[1:]
     return values
+
+
+# -- rows and the values beside them ----------------------------------------------------------------
+
+@dataclass
+class _Slot:
+    """A row label found in a table, and what was found for it."""
+
+    key: str
+    label: str
+    width: int
+    values: list[Cell] | None = None    # values on the label's own line
+    run: str | None = None              # a digit run on the label's own line
+    variant: str | None = None          # what the report printed instead of the template's row
+
+
+def _numbered(norm: str) -> bool:
+    return bool(_PAREN_RE.match(norm) or _TOP_RE.match(norm) or _ITEM_RE.match(norm))
+
+
+def _events(tokens: list[Token], span: tuple[int, int], match) -> list:
+    """Row slots and runs of loose values in printed order.  `match(token)` -> (key, label, width,
+    variant) for a row label, None for anything else (it may track the group it is in)."""
+    a, b = span
+    events: list = []
+    k = a
+    while k < b:
+        t = tokens[k]
+        if t.is_label:
+            found = match(t)
+            k += 1
+            if found is None:
+                if t.in_row and not _numbered(t.norm):
+                    # the second line of a wrapped label, carrying its row's figures: loose values
+                    cells = []
+                    while k < b and tokens[k].line == t.line and tokens[k].cell is not None:
+                        cells.append(tokens[k].cell)
+                        k += 1
+                    if cells:
+                        events.append(cells)
+                continue
+            key, label, width, variant = found
+            slot = _Slot(key, label, width, variant=variant)
+            if t.in_row:
+                values = []
+                while k < b and tokens[k].line == t.line and tokens[k].cell is not None:
+                    values.append(tokens[k].cell)
+                    k += 1
+                if values:
+                    slot.values = values
+                elif k < b and tokens[k].line == t.line and tokens[k].run is not None:
+                    slot.run = tokens[k].run
+                    k += 1
+            events.append(slot)
+            continue
+        if t.cell is None or (t.in_row and not t.values_row):
+            k += 1      # a fragment of a label, or a value of a row whose label is not the template's
+            continue
+        cells = []
+        start = k
+        while k < b and tokens[k].cell is not None and (tokens[k].values_row or not tokens[k].in_row):
+            if k > start and (tokens[k].values_row != tokens[k - 1].values_row
+                              or (tokens[k].values_row and tokens[k].line != tokens[k - 1].line)):
+                break   # each values line of a text layer is one row
+            cells.append(tokens[k].cell)
+            k += 1
+        events.append(cells)
+    return events
+
+
+def _pair(events: list) -> None:
+    """Give each label alone on its line the loose values next to it.
+
+    A text layer puts a wrapped or vertically centred label's figures on the line before or after it.
+    A label takes the run of values only it can take (runs next to one label only first), then the run
+    after it, then the one before."""
+    slots = [i for i, e in enumerate(events) if isinstance(e, _Slot) and e.values is None and e.run is None
+             and e.variant != "pending"]
+    pending = [i for i, e in enumerate(events) if isinstance(e, _Slot) and e.variant == "pending"]
+    taken: set[int] = set()
+
+    def options(i: int) -> list[int]:
+        return [j for j in (i + 1, i - 1) if 0 <= j < len(events) and isinstance(events[j], list) and j not in taken
+                and len(_trim(events[j], events[i].width)) == events[i].width]
+
+    todo = set(slots)
+    changed = True
+    while changed:
+        changed = False
+        for i in sorted(todo):
+            mine = options(i)
+            others = {j for o in todo - {i} for j in options(o)}
+            only = [j for j in mine if j not in others]
+            if len(mine) == 1 or len(only) == 1:
+                j = mine[0] if len(mine) == 1 else only[0]
+                events[i].values = events[j]
+                taken.add(j)
+                todo.discard(i)
+                changed = True
+    for i in sorted(todo) + pending:
+        mine = options(i)
+        if mine:
+            events[i].values = events[mine[0]]
+            taken.add(mine[0])
+        elif i + 1 < len(events) and isinstance(events[i + 1], list) and i + 1 not in taken:
+            events[i].values = events[i + 1]        # values that fit no row: reported as not fitting
+            taken.add(i + 1)
+
+
+# -- digits run together -----------------------------------------------------------------------------
+
+MAX_PART_DIGITS = 9
+MAX_CANDIDATES = 50
+
+
+def _compose(digits: str, free: int, forced) -> list[tuple[int, ...]]:
+    """Every way to cut `digits` into `free` numbers (no leading zeros) followed by the numbers
+    `forced(parts)` says must come next (their digits must be exactly what is left)."""
+    out: list[tuple[int, ...]] = []
+
+    def walk(pos: int, parts: list[int]) -> None:
+        if len(out) > MAX_CANDIDATES:
+            return
+        if len(parts) == free:
+            tail = forced(parts)
+            if tail is not None and "".join(str(v) for v in tail) == digits[pos:]:
+                out.append(tuple(parts) + tuple(tail))
+            return
+        for n in range(1, min(MAX_PART_DIGITS, len(digits) - pos - (free - len(parts) - 1)) + 1):
+            piece = digits[pos:pos + n]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            walk(pos + n, parts + [int(piece)])
+
+    walk(0, [])
+    return out
+
+
+def applicant_splits(digits: str, width: int) -> list[tuple[int, ...]]:
+    """Splits of a 表三 row: six applicant columns then 总计 = their sum (with the 法人或其他组织小计
+    variant: natural person, five organisations, 小计 = the organisations, 总计 = natural person + 小计)."""
+    if width == 8:
+        return _compose(digits, 6, lambda p: [sum(p[1:6]), p[0] + sum(p[1:6])])
+    return _compose(digits, width - 1, lambda p: [sum(p)])
+
+
+def review_splits(digits: str) -> list[tuple[int, ...]]:
+    """Splits of 表四's fifteen cells: in each of its three rows 总计 = the four outcomes."""
+    out: list[tuple[int, ...]] = []
+
+    def walk(pos: int, cells: tuple[int, ...]) -> None:
+        if len(out) > MAX_CANDIDATES:
+            return
+        if len(cells) == 15:
+            if pos == len(digits):
+                out.append(cells)
+            return
+        for parts, end in _compose_prefix(digits[pos:], 4):
+            walk(pos + end, cells + parts)
+
+    walk(0, ())
+    return out
+
+
+def _compose_prefix(digits: str, free: int) -> list[tuple[tuple[int, ...], int]]:
+    """Ways to read `free` numbers and then their sum from the start of `digits`: (cells, digits used)."""
+    out = []
+
+    def walk(pos: int, parts: list[int]) -> None:
+        if len(parts) == free:
+            total = str(sum(parts))
+            if digits.startswith(total, pos):
+                out.append((tuple(parts) + (sum(parts),), pos + len(total)))
+            return
+        for n in range(1, min(MAX_PART_DIGITS, len(digits) - pos) + 1):
+            piece = digits[pos:pos + n]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            walk(pos + n, parts + [int(piece)])
+
+    walk(0, [])
+    return out
+
+
+def plain_splits(digits: str, width: int) -> list[tuple[int, ...]]:
+    """Splits of a row no rule ties together (表二): only the digit count can single one out."""
+    return _compose(digits, width, lambda p: [])
+
+
+def _candidates_text(cands: list[tuple[int, ...]]) -> str:
+    shown = "; ".join("|".join(str(v) for v in c) for c in cands[:5])
+    more = f"; … {len(cands)} in all" if len(cands) > 5 else ""
+    return shown + more
 
 
 def _similar(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
+
+
+def _label_similarity(text: str, label: str) -> float:
+    """How much `text` reads as `label`, or as its first line when the label wrapped."""
+    whole = _similar(text, label)
+    return max(whole, _similar(text, label[:len(text)])) if len(text) >= 4 else whole
 
 
 # -- regions ----------------------------------------------------------------------------------------
@@ -229,8 +492,8 @@ def _match_application_row(t: Token, fmt: str, group: str | None) -> tuple[str, 
         if numeral == "四" and "复议" not in n:
             return "row", _row(rows, "carried_forward"), None
     m = _ITEM_RE.match(n)
-    if m and group is not None:
-        items = [r for r in rows if r.group == group]
+    if m:
+        items = [r for r in rows if r.group == group] if group else []
         number = int(m.group(1))
         by_number = next((r for r in items if r.item == number), None)
         rest = n[m.end():]
@@ -240,6 +503,16 @@ def _match_application_row(t: Token, fmt: str, group: str | None) -> tuple[str, 
         by_words = [r for r in items if any(w in rest for w in r.words)]
         if len(by_words) == 1:
             return "row", by_words[0], group
+        # a text layer sets a group's label beside the middle of its rows: its first rows come before it
+        anywhere = [r for r in rows if r.group and any(w in rest for w in r.words)
+                    and (r.key != "other_processing.other" or rest == "其他")]
+        if len(anywhere) == 1:
+            return "row", anywhere[0], anywhere[0].group
+        numbered = sorted(((_label_similarity(rest, normalise(r.label)[len(str(r.item)) + 1:]), r.key) for r in rows
+                           if r.item == number), reverse=True)
+        if numbered and numbered[0][0] >= 0.6 and (len(numbered) == 1 or numbered[1][0] < numbered[0][0] - 0.2):
+            best = _row(rows, numbered[0][1])
+            return "row", best, best.group
         if by_number is not None:
             return "row", by_number, group
     # a label without its numbering (or with it damaged): its key words decide, inside the group first
@@ -263,50 +536,176 @@ def read_applications(tokens: list[Token], span: tuple[int, int], fmt: str, out:
     # the 法人或其他组织小计 variant (some reports add it before 总计): 8 value columns
     subtotal = any(t.is_label and "小计" in t.norm for t in tokens[a:b])
     width = 8 if subtotal else 7
+    keys = {r.key for r in APPLICATION_ROWS[fmt]}
+    state = {"group": None}
+
+    def match(t: Token):
+        what, row, state["group"] = _match_application_row(t, fmt, state["group"])
+        if what == "row" and row is not None:
+            return row.key, row.label, width, None
+        if what == "group" and state["group"] == "other_processing" and fmt == "2021":
+            # （六）其他处理 printed as one row of figures (a regional variant of the 2021 table): its
+            # values are kept under the 2019 format's row key; the group's sub-rows are then absent
+            return "other_processing", "（六）其他处理", width, "single_row"
+        return None
+
+    events = _events(tokens, span, match)
+    slots = [e for e in events if isinstance(e, _Slot)]
+    for slot in slots:
+        if slot.variant and slot.values is None and slot.run is None:
+            slot.variant = "pending"    # a group label: only a run right after it, and no sub-row, makes it a row
+    _pair(events)
     table: dict[str, dict] = {}
-    group: str | None = None
-    k = a
-    while k < b:
-        t = tokens[k]
-        if not t.is_label:
-            k += 1
+    runs: dict[str, tuple[str, str, list]] = {}
+    for slot in slots:
+        if slot.variant == "pending":
+            if slot.values is None or any(s.key.startswith("other_processing.") and (s.values or s.run) for s in slots):
+                continue
+            slot.variant = "single_row"
+        if slot.key not in keys and not slot.variant:
+            if slot.values or slot.run:
+                out.warnings.append(f"表三: row {slot.label} does not belong to the {fmt} format; ignored")
             continue
-        what, row, group = _match_application_row(t, fmt, group)
-        if what != "row" or row is None:
-            k += 1
+        values = slot.values
+        if slot.run is None and values and len(values) == 1 and width > 1 and _digits(values[0]):
+            slot.run = values[0].printed.strip()      # a single figure as long as a row: its cells run together
+        if slot.run is not None:
+            cands = applicant_splits(slot.run, width)
+            runs[slot.key] = (slot.run, slot.label, cands)
+            out.runs_seen = True
             continue
-        values, nxt = row_values(tokens, k)
-        values = _trim(values, width)
         if not values:
-            k = nxt
             continue
-        if row.key not in {r.key for r in APPLICATION_ROWS[fmt]}:
-            out.warnings.append(f"表三: row {row.label} does not belong to the {fmt} format; ignored")
-        elif len(values) != width:
-            out.warnings.append(f"表三: {len(values)} values for {width} columns in row {row.label}; cells left blank")
-            table.setdefault(row.key, {c: None for c in columns})
-        else:
-            if subtotal:
-                values = values[:6] + values[7:]
-            table[row.key] = {}
-            for col, cell in zip(columns, values):
-                table[row.key][col] = cell.value
-                if cell.differs:
-                    out.printed[f"applications.{row.key}.{col}"] = cell.printed
-        k = nxt
+        values = _trim(values, width)
+        if len(values) != width:
+            out.warnings.append(f"表三: {len(values)} values for {width} columns in row {slot.label}; cells left blank")
+            table.setdefault(slot.key, {c: None for c in columns})
+            continue
+        if subtotal:
+            values = values[:6] + values[7:]
+        if slot.key in table and any(v is not None for v in table[slot.key].values()):
+            out.warnings.append(f"表三: row {slot.label} printed twice; the second one ignored")
+            continue
+        table[slot.key] = {}
+        for col, cell in zip(columns, values):
+            table[slot.key][col] = cell.value
+            if cell.differs:
+                out.printed[f"applications.{slot.key}.{col}"] = cell.printed
+        if slot.variant:
+            out.variants[f"applications.{slot.key}"] = ("（六）其他处理 printed as a single row; the 2021 format's "
+                                                         "three sub-rows are absent")
+    if runs:
+        _resolve_runs(runs, table, fmt, subtotal, out)
     return table
+
+
+def _digits(cell: Cell) -> bool:
+    return cell.printed.strip().isdigit() and len(cell.printed.strip()) > 1
+
+
+def application_equations(fmt: str, single_row: bool) -> list[tuple[list[str], list[str]]]:
+    """The 勾稽 rules of 表三 as row sums that must be equal in every column (`single_row`: （六）其他处理
+    printed as one row in a 2021 table)."""
+    results = [r.key for r in RESULT_ROWS[fmt]]
+    if single_row or fmt == "2019":
+        results = [k for k in results if not k.startswith("other_processing.")]
+        results.append("other_processing")
+    return [(["new_received", "carried_over"], ["total_processed", "carried_forward"]),
+            (results, ["total_processed"])]
+
+
+def _resolve_runs(runs: dict, table: dict, fmt: str, subtotal: bool, out: TableRead) -> None:
+    """Keep the splits of each digit run that its row's rule allows and that agree with the column rules
+    (一+二 = （七）+四, results = （七）) over rows already known; a row with exactly one split left is
+    read, marked inferred; the others stay blank with a warning naming the candidates."""
+    columns = [key for key, _ in APPLICANT_COLUMNS]
+
+    def vector(cand: tuple[int, ...]) -> tuple[int, ...]:
+        return cand[:6] + cand[7:] if subtotal else cand
+
+    cands = {key: [vector(c) for c in found] for key, (_, _, found) in runs.items()}
+    equations = application_equations(fmt, "other_processing" in table or "other_processing" in runs)
+    known = {key: tuple(row[c] for c in columns) for key, row in table.items()
+             if all(row.get(c) is not None for c in columns)}
+    changed = True
+    while changed:
+        changed = False
+        for key in list(cands):
+            if len(cands[key]) == 1:
+                known[key] = cands.pop(key)[0]
+                changed = True
+                continue
+            keep = []
+            for cand in cands[key]:
+                trial = {**known, key: cand}
+                fits = True
+                for left, right in equations:
+                    rows = left + right
+                    if key not in rows or any(r not in trial for r in rows):
+                        continue
+                    for c in range(len(columns)):
+                        if sum(trial[r][c] for r in left) != sum(trial[r][c] for r in right):
+                            fits = False
+                            break
+                    if not fits:
+                        break
+                if fits:
+                    keep.append(cand)
+            if len(keep) < len(cands[key]):
+                cands[key] = keep
+                changed = True
+    for key, (run, label, found) in runs.items():
+        if key in known and key not in table:
+            table[key] = dict(zip(columns, known[key]))
+            for col in columns:
+                out.inferred[f"applications.{key}.{col}"] = True
+            if key == "other_processing" and fmt == "2021":
+                out.variants["applications.other_processing"] = ("（六）其他处理 printed as a single row; the 2021 "
+                                                                 "format's three sub-rows are absent")
+            continue
+        left = cands.get(key, [])
+        table.setdefault(key, {c: None for c in columns})
+        if not left:
+            out.warnings.append(f"表三: digits {run} in row {label} fit no split into {len(columns)} columns "
+                                f"(总计 = the applicants){'' if not found else ' agreeing with the other rows'}; "
+                                "cells left blank")
+        else:
+            out.warnings.append(f"表三: digits {run} in row {label} split {len(left)} ways "
+                                f"({_candidates_text(left)}); cells left blank")
 
 
 # -- 表四 ------------------------------------------------------------------------------------------------
 
 def read_review(tokens: list[Token], span: tuple[int, int], out: TableRead) -> dict:
     a, b = span
-    cells = _trim([t.cell for t in tokens[a:b] if t.cell is not None], 15)
-    if not cells:
+    # a blank cell in a row of header labels is a merged header's spacer, not a blank figure
+    cells = _trim([t.cell for t in tokens[a:b] if t.cell is not None
+                   and not (t.in_row and not t.values_row and t.cell.value is None)], 15)
+    runs = [t.run for t in tokens[a:b] if t.run is not None]
+    if not cells and not runs:
         return {}
+    blank = {row: {col: None for col, _ in OUTCOME_COLUMNS} for row, _ in REVIEW_ROWS}
+    if len(cells) != 15 and (runs or (len(cells) == 1 and _digits(cells[0]))):
+        run = runs[0] if runs and not cells else cells[0].printed.strip() if len(cells) == 1 else None
+        if run is None or len(runs) + len(cells) > 1:
+            out.warnings.append(f"表四: {len(cells)} values and {len(runs)} digit runs for 15 cells; cells left blank")
+            return blank
+        out.runs_seen = True
+        cands = review_splits(run)
+        if len(cands) != 1:
+            out.warnings.append(f"表四: digits {run} " + (f"split {len(cands)} ways ({_candidates_text(cands)})"
+                                                          if cands else "fit no split into 15 cells (总计 = the "
+                                                          "four outcomes in each row)") + "; cells left blank")
+            return blank
+        table = {}
+        for r, (row, _) in enumerate(REVIEW_ROWS):
+            table[row] = {col: cands[0][r * 5 + c] for c, (col, _) in enumerate(OUTCOME_COLUMNS)}
+            for col, _ in OUTCOME_COLUMNS:
+                out.inferred[f"review_litigation.{row}.{col}"] = True
+        return table
     if len(cells) != 15:
         out.warnings.append(f"表四: {len(cells)} values for 15 cells; cells left blank")
-        return {row: {col: None for col, _ in OUTCOME_COLUMNS} for row, _ in REVIEW_ROWS}
+        return blank
     table: dict[str, dict] = {}
     for r, (row, _) in enumerate(REVIEW_ROWS):
         table[row] = {}
@@ -333,31 +732,51 @@ def _match_active_row(t: Token, fmt: str) -> ActiveRow | None:
 
 
 def read_active(tokens: list[Token], span: tuple[int, int], fmt: str, out: TableRead) -> dict:
-    a, b = span
+    by_key = {row.key: row for row in ACTIVE_ROWS[fmt]}
+
+    def match(t: Token):
+        row = _match_active_row(t, fmt)
+        return None if row is None else (row.key, row.label, len(row.columns), None)
+
+    events = _events(tokens, span, match)
+    _pair(events)
     table: dict[str, dict] = {}
-    k = a
-    while k < b:
-        t = tokens[k]
-        row = _match_active_row(t, fmt) if t.is_label else None
-        if row is None:
-            k += 1
+    for slot in (e for e in events if isinstance(e, _Slot)):
+        row = by_key[slot.key]
+        width = len(row.columns)
+        values = slot.values
+        if slot.run is not None:
+            if width == 1:
+                values = [read_cell(slot.run)]      # one cell: the digits after the label are its figure
+            else:
+                cands = plain_splits(slot.run, width) if slot.run.isdigit() else []
+                out.runs_seen = True
+                table.setdefault(row.key, {col: None for col, _ in row.columns})
+                if len(cands) != 1:
+                    out.warnings.append(f"表二: digits {slot.run} in row {row.label} " + (
+                        f"split {len(cands)} ways ({_candidates_text(cands)})" if cands else
+                        f"fit no split into {width} columns") + "; cells left blank")
+                    continue
+                table[row.key] = dict(zip((col for col, _ in row.columns), cands[0]))
+                for col, _ in row.columns:
+                    out.inferred[f"active.{row.key}.{col}"] = True
+                continue
+        if not values:
             continue
-        values, nxt = row_values(tokens, k)
-        values = _trim(values, len(row.columns))
-        if values and len(values) != len(row.columns):
-            out.warnings.append(f"表二: {len(values)} values for {len(row.columns)} columns in row {row.label}; "
+        values = _trim(values, width)
+        if len(values) != width:
+            out.warnings.append(f"表二: {len(values)} values for {width} columns in row {row.label}; "
                                 "cells left blank")
             table.setdefault(row.key, {col: None for col, _ in row.columns})
-        elif values:
-            table[row.key] = {}
-            for (col, _), cell in zip(row.columns, values):
-                value = cell.value
-                if isinstance(value, float) and (row.key, col) not in MONEY_CELLS and value.is_integer():
-                    value = int(value)
-                table[row.key][col] = value
-                if cell.differs or value != cell.value:
-                    out.printed[f"active.{row.key}.{col}"] = cell.printed
-        k = nxt
+            continue
+        table[row.key] = {}
+        for (col, _), cell in zip(row.columns, values):
+            value = cell.value
+            if isinstance(value, float) and (row.key, col) not in MONEY_CELLS and value.is_integer():
+                value = int(value)
+            table[row.key][col] = value
+            if cell.differs or value != cell.value:
+                out.printed[f"active.{row.key}.{col}"] = cell.printed
     return table
 
 
@@ -386,8 +805,13 @@ def read_tables(lines: list[str]) -> TableRead:
         found["active"] = _complete(read_active(tokens, spans["active"], fmt, out),
                                     [(r.key, [c for c, _ in r.columns]) for r in ACTIVE_ROWS[fmt]])
     if "applications" in spans:
-        found["applications"] = _complete(read_applications(tokens, spans["applications"], fmt, out),
-                                          [(r.key, [c for c, _ in APPLICANT_COLUMNS]) for r in APPLICATION_ROWS[fmt]])
+        apps = read_applications(tokens, spans["applications"], fmt, out)
+        rows = [r.key for r in APPLICATION_ROWS[fmt]]
+        if fmt == "2021" and "other_processing" in apps:
+            # the single-row variant stands where the group's sub-rows would, which the report does not have
+            at = rows.index("other_processing.overdue_correction")
+            rows = rows[:at] + ["other_processing"] + [r for r in rows[at:] if not r.startswith("other_processing.")]
+        found["applications"] = _complete(apps, [(r, [c for c, _ in APPLICANT_COLUMNS]) for r in rows])
     if "review_litigation" in spans:
         found["review_litigation"] = _complete(read_review(tokens, spans["review_litigation"], out),
                                                [(r, [c for c, _ in OUTCOME_COLUMNS]) for r, _ in REVIEW_ROWS])
@@ -404,7 +828,12 @@ def read_tables(lines: list[str]) -> TableRead:
         out.printed.clear()
         out.warnings = [w for w in out.warnings if "values for" not in w]
     out.printed = {p: s for p, s in out.printed.items() if p.split(".", 1)[0] in out.tables}
+    out.inferred = {p: True for p in out.inferred if p.split(".", 1)[0] in out.tables}
+    out.variants = {p: s for p, s in out.variants.items() if p.split(".", 1)[0] in out.tables}
+    if not out.tables and out.runs_seen:
+        out.format = fmt        # figures were printed, run together past recovery: the format is still known
     return out
 
 
-__all__ = ["read_tables", "TableRead", "tokenize", "regions"]
+__all__ = ["read_tables", "TableRead", "tokenize", "regions", "applicant_splits", "review_splits", "plain_splits",
+           "application_equations"]
