@@ -9,7 +9,8 @@ import json
 import re
 import urllib.error
 import urllib.request
-from urllib.parse import quote, urlencode, urljoin
+from pathlib import Path
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import lxml.html
 import pytest
@@ -21,7 +22,6 @@ from replica.independent.hanweb_jsinit import (COL_A, COL_B, OLD_PROXY, PER_A, G
 from replica.independent.meta_root_hubs import COLUMN, META_COLUMN, SUB_YEARS, MetaRootHubs
 from replica.independent.vue_loading_shell import CHAN_REPORTS, REPORTS_LIST, VueLoadingShell
 from replica.server import serve, stop
-from replica.sites import expected
 
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 MINE = ("hanweb_jsinit", "vue_loading_shell", "meta_root_hubs", "fragment_lists")
@@ -92,17 +92,18 @@ def check_listing(site, path: str, listed: list[str]) -> set[str]:
 
 def test_registered_and_deterministic():
     assert set(MINE) <= set(REGISTRY)
-    truth = expected(collection="independent")
-    again = expected(collection="independent")
-    mine = [e for e in truth if e["site"] in MINE]
-    assert mine == [e for e in again if e["site"] in MINE]
-    for name in MINE:
-        kinds = {e["kind"] for e in mine if e["site"] == name}
-        assert {"report", "lookalike", "column"} <= kinds, name
-        assert 12 <= sum(e["kind"] == "report" for e in mine if e["site"] == name)
-    # scale multiplies the fillers
-    assert len([e for e in HanwebJsinit(2).truth if e["kind"] == "report"]) == 2 * len(
-        [e for e in HanwebJsinit(1).truth if e["kind"] == "report"])
+    classes = (HanwebJsinit, VueLoadingShell, MetaRootHubs, FragmentLists)
+
+    def plain(site) -> list[dict]:
+        return [{k: v for k, v in e.items() if k != "_report"} for e in site.truth]
+    for cls, name in zip(classes, MINE):
+        one, two = cls(), cls()
+        assert one.name == name and plain(one) == plain(two)
+        kinds = [e["kind"] for e in one.truth]
+        assert {"report", "lookalike", "column"} <= set(kinds), name
+        assert kinds.count("report") >= 12
+        # scale multiplies the fillers
+        assert [e["kind"] for e in cls(2).truth].count("report") > 1.8 * kinds.count("report")
 
 
 @pytest.mark.parametrize("name", MINE)
@@ -353,3 +354,96 @@ def test_fragment_load_more_column_hides_most_of_its_list(world):
         listed += more
         page_no += 1
     check_listing(site, path, listed)
+
+
+# -- in Chromium: what the pages' own scripts show ----------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+def _links(page, selector: str, prefix: str) -> list[str]:
+    return [h for h in (urlsplit(u).path + ("?" + urlsplit(u).query if urlsplit(u).query else "")
+                        for u in page.eval_on_selector_all(selector, "els => els.map(e => e.href)"))
+            if h.startswith(prefix)]
+
+
+def _page_through(page, box: str, items: str, prefix: str, done: str) -> list[str]:
+    """Every page of a script-drawn list, by clicking 下一页 until it is gone; `done` tells a page has drawn."""
+    seen = []
+    while True:
+        seen += _links(page, items, prefix)
+        nxt = page.locator(f"{box} a:has-text('下一页')")
+        if nxt.count() == 0:
+            return seen
+        before = page.eval_on_selector(box, done)
+        nxt.first.click()
+        page.wait_for_function(f"() => {{ const el = document.querySelector({json.dumps(box)}); "
+                               f"return el && ({done})(el) !== {json.dumps(before)}; }}")
+
+
+def test_pages_draw_their_whole_lists_in_chromium(world, browser):
+    ctx, sites = world
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        hanweb = sites["hanweb_jsinit"]
+        for col, unit in ((COL_A, UNIT_A), (COL_B, UNIT_B)):
+            path = f"/col/col{col}/index.html"
+            page.goto(urljoin(ctx.bases["hanweb_jsinit"], path))
+            box = f"[id='{unit}']"
+            page.wait_for_selector(f"{box} .pagination_list a")
+            check_listing(hanweb, path, _page_through(page, box, f"{box} .pagination_list a", "/art/",
+                                                      "el => el.getAttribute('data-page')"))
+
+        vue = sites["vue_loading_shell"]
+        page.goto(quote(urljoin(ctx.bases["vue_loading_shell"], REPORTS_LIST), safe=":/?&=%,"))
+        page.wait_for_selector("#zwgk-app ul.zc-list li")
+        seen = []
+        for number in range(1, int(page.eval_on_selector_all("#zwgk-app .number", "e => e.length")) + 1):
+            if number > 1:
+                page.click(f"#zwgk-app a[data-p='{number}']")
+                page.wait_for_function(f"document.getElementById('zwgk-app').getAttribute('data-page') === '{number}'")
+            seen += _links(page, "#zwgk-app ul.zc-list a", "/zwgk/publicInfo/detail")
+        check_listing(vue, REPORTS_LIST, seen)
+
+        frag = sites["fragment_lists"]
+        base = ctx.bases["fragment_lists"]
+        page.goto(urljoin(base, column_path(F_A)))
+        page.wait_for_selector("#xxgk_lmcon .xxgk_navli")
+        check_listing(frag, column_path(F_A), _page_through(page, "#xxgk_lmcon", "#xxgk_lmcon .xxgk_navli a",
+                                                            "/public/", "el => el.querySelector('.pagination b').textContent"))
+
+        page.goto(urljoin(base, column_path(F_C)))
+        while page.is_visible("#loadMore"):
+            shown = page.eval_on_selector_all("#moreList li", "e => e.length")
+            page.click("#loadMore")
+            page.wait_for_function(f"document.querySelectorAll('#moreList li').length > {shown}")
+        check_listing(frag, column_path(F_C), _links(page, "#moreList a", "/public/"))
+
+        page.goto(urljoin(base, column_path(F_B)))
+        frame = page.frame(name="listFrame")
+        frame.wait_for_selector("select")
+        seen = []
+        for index in range(frame.eval_on_selector_all("select option", "e => e.length")):
+            if index:
+                with page.expect_event("framenavigated"):
+                    frame.select_option("select", index=index)
+                frame = page.frame(name="listFrame")
+                frame.wait_for_selector("select")
+            seen += _links(frame, "table a", "/public/")
+        check_listing(frag, column_path(F_B), seen)
+    finally:
+        page.close()
+    assert errors == []
