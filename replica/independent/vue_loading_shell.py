@@ -72,7 +72,8 @@ TREE = [
 
 
 def list_path(chan: dict) -> str:
-    return f"/zwgk/zc_list?chanId={chan['chanId']}&chanP={chan['chanP']}&chanName={chan['chanName']}"
+    """The list page of a channel as the bundle writes it (encodeURIComponent of the name, commas left raw)."""
+    return f"/zwgk/zc_list?chanId={chan['chanId']}&chanP={chan['chanP']}&chanName={quote(chan['chanName'])}"
 
 
 REPORTS_LIST = list_path(TREE[-1])
