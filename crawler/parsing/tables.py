@@ -147,7 +147,7 @@ def tokenize(lines: list[str]) -> list[Token]:
         row = []
         for cell in cells:
             run = _split_run(cell) if read_cell(cell) is None else None
-            if run is not None and cell is cells[0]:
+            if run is not None:
                 row.append(Token(run[0], normalise(run[0]), number, True, None))
                 row.append(Token(run[1], run[1], number, True, None, run=run[1]))
             else:
@@ -183,6 +183,7 @@ class _Slot:
     values: list[Cell] | None = None    # values on the label's own line
     run: str | None = None              # a digit run on the label's own line
     variant: str | None = None          # what the report printed instead of the template's row
+    paired: bool = False                # its values were found on a line of their own next to it
 
 
 def _numbered(norm: str) -> bool:
@@ -206,6 +207,9 @@ def _events(tokens: list[Token], span: tuple[int, int], match) -> list:
                     cells = []
                     while k < b and tokens[k].line == t.line and tokens[k].cell is not None:
                         cells.append(tokens[k].cell)
+                        k += 1
+                    if not cells and k < b and tokens[k].line == t.line and (tokens[k].run or "").isdigit():
+                        cells = [Cell(int(tokens[k].run), tokens[k].run)]     # its digits, run together
                         k += 1
                     if cells:
                         events.append(cells)
@@ -250,9 +254,13 @@ def _pair(events: list) -> None:
     pending = [i for i, e in enumerate(events) if isinstance(e, _Slot) and e.variant == "pending"]
     taken: set[int] = set()
 
+    def fits(cells: list[Cell], width: int) -> bool:
+        return len(_trim(cells, width)) == width or (len(cells) == 1 and width > 1 and _digits(cells[0])
+                                                     and len(cells[0].printed.strip()) >= width)
+
     def options(i: int) -> list[int]:
         return [j for j in (i + 1, i - 1) if 0 <= j < len(events) and isinstance(events[j], list) and j not in taken
-                and len(_trim(events[j], events[i].width)) == events[i].width]
+                and fits(events[j], events[i].width)]
 
     todo = set(slots)
     changed = True
@@ -260,11 +268,10 @@ def _pair(events: list) -> None:
         changed = False
         for i in sorted(todo):
             mine = options(i)
-            others = {j for o in todo - {i} for j in options(o)}
-            only = [j for j in mine if j not in others]
-            if len(mine) == 1 or len(only) == 1:
-                j = mine[0] if len(mine) == 1 else only[0]
+            if len(mine) == 1:
+                j = mine[0]
                 events[i].values = events[j]
+                events[i].paired = True
                 taken.add(j)
                 todo.discard(i)
                 changed = True
@@ -272,6 +279,7 @@ def _pair(events: list) -> None:
         mine = options(i)
         if mine:
             events[i].values = events[mine[0]]
+            events[i].paired = True
             taken.add(mine[0])
         elif i + 1 < len(events) and isinstance(events[i + 1], list) and i + 1 not in taken:
             events[i].values = events[i + 1]        # values that fit no row: reported as not fitting
@@ -557,6 +565,13 @@ def read_applications(tokens: list[Token], span: tuple[int, int], fmt: str, out:
     _pair(events)
     table: dict[str, dict] = {}
     runs: dict[str, tuple[str, str, list]] = {}
+    apart = max((len(e) for e in events if isinstance(e, list)), default=0)
+    if apart > width + 1:
+        # figures of many rows in one block away from their labels (a text tool that read the table column
+        # by column): which values sit beside which label says nothing about which row they belong to
+        out.warnings.append(f"表三: {apart} figures in one block apart from their row labels; rows whose figures "
+                            "are not on their label's line left blank")
+        slots = [slot for slot in slots if not slot.paired]
     for slot in slots:
         if slot.variant == "pending":
             if slot.values is None or any(s.key.startswith("other_processing.") and (s.values or s.run) for s in slots):
@@ -706,6 +721,12 @@ def read_review(tokens: list[Token], span: tuple[int, int], out: TableRead) -> d
     if len(cells) != 15:
         out.warnings.append(f"表四: {len(cells)} values for 15 cells; cells left blank")
         return blank
+    groups = _value_groups(tokens[a:b])
+    if any(n % 5 for n in groups):
+        # figures interleaved with header labels (a text tool that read the table column by column)
+        out.warnings.append(f"表四: figures in groups of {'+'.join(map(str, groups))} between header labels; "
+                            "cells left blank")
+        return blank
     table: dict[str, dict] = {}
     for r, (row, _) in enumerate(REVIEW_ROWS):
         table[row] = {}
@@ -715,6 +736,18 @@ def read_review(tokens: list[Token], span: tuple[int, int], out: TableRead) -> d
             if cell.differs:
                 out.printed[f"review_litigation.{row}.{col}"] = cell.printed
     return table
+
+
+def _value_groups(tokens: list[Token]) -> list[int]:
+    """Sizes of the runs of figures between labels."""
+    groups, n = [], 0
+    for t in tokens:
+        if t.cell is not None and not (t.in_row and not t.values_row and t.cell.value is None):
+            n += 1
+        elif t.is_label and n:
+            groups.append(n)
+            n = 0
+    return groups + ([n] if n else [])
 
 
 # -- 表二 ------------------------------------------------------------------------------------------------
