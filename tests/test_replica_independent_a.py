@@ -102,8 +102,9 @@ def test_registered_and_deterministic():
         kinds = [e["kind"] for e in one.truth]
         assert {"report", "lookalike", "column"} <= set(kinds), name
         assert kinds.count("report") >= 12
-        # scale multiplies the fillers
+        # scale multiplies the fillers, up to the bench's scale where counties run out of agency-year pairs
         assert [e["kind"] for e in cls(2).truth].count("report") > 1.8 * kinds.count("report")
+        assert [e["kind"] for e in cls(20).truth].count("report") > 5 * kinds.count("report")
 
 
 @pytest.mark.parametrize("name", MINE)
