@@ -14,8 +14,9 @@ from crawler.read.metadata import extract_metadata
 from crawler.vocab import REPORT_NAME_RE
 
 from .checks import prose_checks, table_checks
-from .prose import prose_figures
+from .prose import PROSE_KEYS, prose_figures
 from .sections import split_sections
+from .statistics import statistics_figures
 from .tables import read_tables
 
 # Bumped whenever a change can alter what the parser returns for the same text: `nianbao parse
@@ -35,6 +36,14 @@ def _format(read, sections: list[dict], figures: dict) -> str:
         return "unknown"          # the template's labels without figures: a format notice, a blank form
     report_like = sum(any(w in s["heading"] for w in _REPORT_SECTION_WORDS) for s in sections)
     return "pre-2019" if figures or report_like >= 2 else "unknown"
+
+
+def _with_statistics(figures: dict, table: dict) -> dict:
+    """The prose's figures and a pre-2019 statistics table's (marked "source": "table"), in key order."""
+    if not table:
+        return figures
+    merged = {key: figures.get(key, []) + table.get(key, []) for key in PROSE_KEYS if key in figures or key in table}
+    return merged
 
 
 def _title_of(lines: list[str]) -> str:
@@ -61,7 +70,7 @@ def parse_text(text: str, *, title: str | None = None, agency: str | None = None
         agency, year, published = meta.agency, meta.year, meta.published
     read = read_tables(lines)
     prose = "\n".join(line for n, line in enumerate(lines) if n not in read.lines)
-    figures = prose_figures(prose)
+    figures = _with_statistics(prose_figures(prose), statistics_figures(lines))
     sections = split_sections(lines, read.lines - read.heading_lines, title)
     checks = table_checks(read.tables, read.format) if read.tables else []
     checks += prose_checks(read.tables, figures)
@@ -87,7 +96,17 @@ def _is_plain_text(body: bytes, name: str, content_type: str | None) -> bool:
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media == "text/plain" or name.lower().endswith((".txt", ".text")):
         return not body.lstrip()[:1] == b"<"
+    if not media and not name.rpartition("/")[2].count("."):
+        # text with nothing to say what it is (stdin: another tool's extraction, a PDF's text layer): plain
+        # text unless its bytes are a file the crawler reads or markup
+        from crawler.read.files import file_kind
+        return file_kind(body, None, name) is None and not _looks_like_markup(body)
     return False
+
+
+def _looks_like_markup(body: bytes) -> bool:
+    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
+    return head.startswith(b"<") or b"<html" in head or b"<body" in head or b"<p" in head or b"<table" in head
 
 
 def document_text(body: bytes, name: str = "", content_type: str | None = None) -> tuple[str, dict]:

@@ -111,7 +111,10 @@ def parsed_schema() -> dict:
                                                           "unit": {"type": ["string", "null"]},
                                                           "text": {"type": "string"},
                                                           "sentence": {"type": "string"},
-                                                          "negated": {"type": "boolean"}}}}},
+                                                          "negated": {"type": "boolean"},
+                                                          "source": {"enum": ["table"], "title": "read from a "
+                                                                     "pre-2019 statistics table (指标名称 | 计量单位 | "
+                                                                     "本年度 …), not the prose"}}}}},
             "warnings": {"type": "array", "items": {"type": "string"}},
             "tables_from": {"type": ["string", "null"]},
             "ocr": {"type": "boolean"},
