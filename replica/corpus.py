@@ -38,14 +38,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .documents import grid, make_docx, make_pdf, make_xlsx
+from .documents import grid, make_docx, make_layout_docx, make_layout_pdf, make_pdf, make_xlsx, pdf_text_layer
 from .fillers import JIANCHUAN, JILIN, PANSHI, TONGYU, YANGCHENG, County, agencies, table_report
 from .reports import DATA, Report, body_html, load_blocks, parse_blocks, plain
-from .tables import TABLE_ROWS, Cell, Figures, blank_figures, figures_from_json
+from .tables import TABLE_ROWS, Cell, Figures, blank_figures, figures_from_json, table2_rows, table3_rows, table4_rows
 
-# The seeds as captured, beside the repository when it is checked out in the project tree (cases from
-# them are added only when present; the bundled clean copies in data/ always are).
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# The seeds as captured (the project's real report texts), bundled byte for byte so the corpus and the
+# seed tests are the same on a fresh clone or in CI as in the project tree.  A missing one is an error.
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
+
+
+def seed_file(prefix: str) -> Path:
+    """The bundled seed whose name starts with `prefix` ("004"); FileNotFoundError when there is none."""
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"seed {prefix}: {len(found)} files {prefix}_*.txt in {SEEDS}, want 1")
+    return found[0]
 
 # -- canonical keys ------------------------------------------------------------------------------
 # Written out label by label (not derived from tables.py) so a label the builders print differently
@@ -135,6 +143,12 @@ class Case:
     failing: set              # {(rule, key)} the truth fails
     year: int | None = None
     agency: str | None = None
+    # Real layouts only (real_layout_cases; see "Real layouts" below), empty on today's cases:
+    layouts: frozenset = frozenset()      # the layout kinds (LAYOUTS) the document shows
+    source: str | None = None             # the real published document the layout was seen in
+    inferred: frozenset = frozenset()     # paths of cells recovered from digits run together
+    ambiguous: dict = field(default_factory=dict)   # "table.row" -> candidate splits: blank + a warning
+    stated: dict = field(default_factory=dict)      # pre-2019 统计表: prose key -> the table's figure
 
 
 # -- truth ---------------------------------------------------------------------------------------
@@ -509,10 +523,9 @@ def build() -> list[Case]:
     # 1. seed 004 in every carrier, and the seed's own text
     henghe = henghe_2020()
     out += _table_cases("004", henghe, ("html", "text", "docx", "pdf", "xlsx"))
-    seed = sorted(SEEDS.glob("004_*.txt")) if SEEDS.is_dir() else []
-    if seed:
-        out += [replace(c, name="004-seed", body=seed[0].read_bytes(), filename=seed[0].name)
-                for c in _table_cases("004", henghe, ("text",))]
+    seed = seed_file("004")
+    out += [replace(c, name="004-seed", body=seed.read_bytes(), filename=seed.name)
+            for c in _table_cases("004", henghe, ("text",))]
 
     # 2./3. random template reports of both formats
     r2021 = _filler("2021", JILIN, 0, 2022)
@@ -563,9 +576,8 @@ def build() -> list[Case]:
     for stem, report in zip(("000", "002"), prose_seeds()):
         out.append(_plain_case(f"{stem}-flat", "text", flatten(report, lossy=False, chrome=True).encode("utf-8"),
                                f"{stem}.txt", "pre-2019", report))
-        raw = sorted(SEEDS.glob(f"{stem}_*.txt")) if SEEDS.is_dir() else []
-        if raw:
-            out.append(_plain_case(f"{stem}-seed", "text", raw[0].read_bytes(), raw[0].name, "pre-2019", report))
+        raw = seed_file(stem)
+        out.append(_plain_case(f"{stem}-seed", "text", raw.read_bytes(), raw.name, "pre-2019", report))
     return out
 
 
@@ -585,3 +597,525 @@ def case(name: str) -> Case:
         if c.name == name:
             return c
     raise KeyError(name)
+
+
+# == Real layouts ================================================================================
+# Layouts seen in real published reports, reproduced as generated documents with known figures.  They
+# are registered apart from cases() (real_layout_cases()), so today's parser tests keep passing while
+# the parser learns them.  The parser side includes them by parametrizing over
+# ``cases() + real_layout_cases()`` (or the latter alone) and holding each case to:
+#
+# - ``tables``: every cell as in today's cases; a row of ``ambiguous`` is None in every cell and the
+#   parse carries a warning naming that row ("table.row") and its candidate splits, never a guess;
+# - ``inferred``: the cell paths recovered from digits run together; the parse marks exactly these
+#   ``inferred: true`` (cells read from separated text are not inferred);
+# - ``failing``: the checks the truth fails (the real-style inconsistency of 表四 included);
+# - ``stated`` (pre-2019 统计表): the table's figures under the prose keys, with the table as source;
+# - the single-row （六）其他处理 of a 2021-format report: its value is under ``other_processing`` (the
+#   key the 2019 format gives that one row) and the three 2021 sub-row keys are absent; the results sum
+#   counts it.
+#
+# Each layout names the real document it was seen in (REAL_SOURCES); the documents were read from
+# public repositories and are not part of this repository.
+
+REAL_SOURCES = {
+    # 洪泽区人民政府2023年政府信息公开工作年度报告 (PDF, Word printed): 三、本年度办理结果 one character a
+    # line, "5.要求行政机关确认或重 新出具 / 已获取信息" with its numbers between the two lines, header
+    # cells 总 / 计 and 商业 / 企业, 表三 broken over pages 3–4 with "- 3 -" between its rows, a single
+    # （六）其他处理 row in the 2021 format, and 表四 totals left 0 beside parts that are not (10 1 0 0 0 … 5 0 0 0 0).
+    "hongze-2023": "zxj6827111-blip/KIROGOVCOMPARE:sample_pdfs_v1/hzq2023_working.pdf",
+    # the same district's 2024 report: the same layout, （四）无法提供 cut by the page break
+    "hongze-2024": "zxj6827111-blip/KIROGOVCOMPARE:sample_pdfs_v1/hzq2024_working.pdf",
+    # 淮安市人民政府2024年政府信息公开工作年度报告 (PDF): group labels wrapped in a narrow column
+    # ("（三）不 / 予公开", "（四）无 / 法提供" across the page break), the three （六） sub-rows numbered
+    # "1、" and wrapped over three lines with the numbers on the middle one, "商业企 / 业", "尚未审 / 结".
+    "huaian-2024": "zxj6827111-blip/govnianbao:szfgs2024.pdf",
+    # 平潭综合实验区 reports as another crawler extracted the pages (page.txt): tables flattened with no
+    # separator between cells ("…申请数量640020470", 表四 "10203120001200000"), stray spaces
+    # ("230 000023", "（六）其他处理0 0 0 0 0 00"), 三、本年度办理结果 printed again before （四）.
+    "pingtan-2019": "changwu/pingtan-gov-zwgk-archive:pingtan/zwgk/zfxxgk/zfxxgknb/202001/"
+                    "80576_平潭综合实验区2019年度政府信息公开工作年度报告/page.txt",
+    "pingtan-2021": "changwu/pingtan-gov-zwgk-archive:pingtan/zwgk/zfxxgk/zfxxgknb/202202/"
+                    "80613_平潭综合实验区2021年度政府信息公开工作年度报告/page.txt",
+    # 2017: the pre-2019 政府信息公开情况统计表, 指标名称 | 计量单位 | 2017年度 | 历年累计
+    "pingtan-2017": "changwu/pingtan-gov-zwgk-archive:pingtan/zwgk/zfxxgk/zfxxgknb/201801/"
+                    "80506_平潭综合实验区2017年度政府信息公开工作年度报告/page.txt",
+}
+
+LAYOUTS = ("vertical_label", "wrapped_label", "split_header", "page_break", "single_row_other",
+           "inconsistent_totals", "flattened_digits", "pre2019_statistics")
+
+_REAL_BODY = """本报告由{office}根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求编制。报告中所列数据统计期限自{year}年1月1日起至{year}年12月31日止。如对本报告有疑问，请与{office}联系。
+一、总体情况
+{year}年，{agency}坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实《条例》相关规范要求，不断完善政府信息公开制度，建立健全政府信息公开保障机制，推进政府信息公开工作规范、有序、健康发展。
+（一）主动公开情况。主要通过政府门户网站主动公开政府文件、项目审批、通知公告等各类政府信息，做到应公开尽公开。围绕重点领域深化信息公开，做好各类规划、财政预决算、重大建设项目、公共资源配置、社会救助、义务教育、医疗卫生、生态环境等领域的信息公开，及时发布政策文件并同步开展政策解读，对涉及群众切身利益、需要社会广泛知晓的政策文件，通过图文、视频、问答等形式解读，提高政策知晓度。加强政务舆情回应，对社会关注的热点问题及时发布权威信息，回应社会关切。
+（二）依申请公开情况。进一步规范依申请公开流程，畅通依申请公开受理渠道，所有申请均在法定期限内答复。坚持第一时间登记受理、第一时间转送承办单位、第一时间回复申请，对疑难申请组织相关部门会商，提升答复的针对性、规范性和严谨性；组织各单位学习信息处理费收缴管理的有关规定，依法落实信息处理费制度；加强案例指导，规范答复文书格式，依申请公开办理质量进一步提高。
+（三）政府信息管理情况。加强政府门户网站及政务新媒体日常管理，运用第三方检测平台实行常态化监测，执行信息审核发布制度，严格执行“分级审核、先审后发”程序，落实“三审三校”制度，从严从实把好政治关、法律关、政策关、保密关、文字关，未经审核的信息一律不准发布。
+（四）政府信息公开平台建设情况。加强对政府网站、政务新媒体动态全面监管，按照管理标准定期检查，及时关停整合用户关注度低、更新不及时、无力运维的新媒体账号，将相关功能进行集约整合。
+（五）政府信息公开监督保障情况。进一步细化分解政府门户网站和政务新媒体内容保障责任单位，形成工作清单，做到任务具体、责任明确，确保各项工作有序开展。
+二、主动公开政府信息情况
+[[table2]]
+三、收到和处理政府信息公开申请情况
+[[table3]]
+四、政府信息公开行政复议、行政诉讼情况
+[[table4]]
+五、存在的主要问题及改进情况
+{year}年，政府信息公开工作取得一定的成效，但对照上级要求仍存在一定差距，依申请公开工作规范性还有待提高。下一步，将全面梳理和优化工作流程，继续加强业务指导培训。
+六、其他需要报告的事项
+{year}年，严格落实《政府信息公开信息处理费管理办法》，未收取信息处理费。
+>> {agency}
+>> {date}"""
+
+
+def _real_report(agency: str, office: str, year: int, figures: Figures | None, body: str = _REAL_BODY) -> Report:
+    published = dt.date(year + 1, 1, 26)
+    text = body.format(agency=agency, office=office, year=year, date=f"{published.year}年{published.month}月{published.day}日")
+    return Report(title=f"{agency}{year}年政府信息公开工作年度报告", agency=agency, year=year, published=published,
+                  source=office, blocks=parse_blocks(text), figures=figures)
+
+
+def _mixed_truth(active: Figures, apps: Figures) -> tuple[dict, dict]:
+    """Truth of a report whose 表二 is of `active`'s format and whose 表三/表四 are `apps`' (the single-row
+    （六） variant of a 2021-format report: 表三 rows as the 2019 format has them)."""
+    a_tables, a_printed = truth(Figures(active.fmt, active.table2, blank_figures(active.fmt).table3, [""] * 15))
+    b_tables, b_printed = truth(Figures(apps.fmt, blank_figures(apps.fmt).table2, apps.table3, apps.table4))
+    tables = {"applications": b_tables["applications"], "review_litigation": b_tables["review_litigation"],
+              "active": a_tables["active"]}
+    printed = {k: v for k, v in a_printed.items() if k.startswith("active.")}
+    printed |= {k: v for k, v in b_printed.items() if not k.startswith("active.")}
+    return tables, printed
+
+
+# -- Word-printed tables: narrow label columns, split header cells, rows across pages -------------
+
+# Header cells as the real PDFs break them (hongze: 总 / 计, 商业 / 企业, 社会 / 公益 / 组织; 表四 结果 / 维持).
+_HONGZE_HEADS = {"总计": "总<br>计", "商业企业": "商业<br>企业", "科研机构": "科研<br>机构", "社会公益组织": "社会<br>公益<br>组织",
+                 "法律服务机构": "法律<br>服务<br>机构", "结果维持": "结果<br>维持", "结果纠正": "结果<br>纠正",
+                 "其他结果": "其他<br>结果", "尚未审结": "尚未<br>审结"}
+# (huaian: 商业企 / 业, 科研机 / 构, 其他结 / 果, 尚未审 / 结, 总计 whole)
+_HUAIAN_HEADS = {"商业企业": "商业企<br>业", "科研机构": "科研机<br>构", "社会公益组织": "社会公益<br>组织",
+                 "法律服务机构": "法律服务<br>机构", "其他结果": "其他结<br>果", "尚未审结": "尚未审<br>结",
+                 "结果维持": "结 果<br>维持", "结果纠正": "结果<br>纠正"}
+# The （六） sub-rows as huaian numbers them ("1、" where the template has "1.").
+_HUAIAN_LABELS = {"1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请":
+                  "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                  "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请":
+                  "2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                  "3.其他": "3、其他"}
+# Column widths (cm): the group label column 0.8 cm holds one character a line at 9 pt; the item column
+# wraps the long labels as the real ones wrap.
+_WIDTHS = {
+    "hongze": {"table2": (4.2, 3.8, 3.8, 3.8), "table3": (0.8, 2.4, 4.0) + (1.2,) * 7, "table4": (1.04,) * 15},
+    "huaian": {"table2": (4.2, 3.8, 3.8, 3.8), "table3": (0.8, 1.5, 4.4) + (1.27,) * 7, "table4": (1.04,) * 15},
+}
+
+
+def _relabel(rows: list[list[Cell]], heads: dict[str, str], labels: dict[str, str] | None = None) -> list[list[Cell]]:
+    return [[replace(c, text=heads.get(c.text, c.text)) if c.header else replace(c, text=(labels or {}).get(c.text, c.text))
+             for c in row] for row in rows]
+
+
+def _word_cases(stem: str, style: str, report: Report, tables: dict, truth_pair: tuple[dict, dict],
+                layouts: set[str], source: str, *, expect: set = frozenset()) -> list[Case]:
+    """The report as its Word file (docx), the PDF printed from it, and that PDF's text layer (text)."""
+    tables_truth, printed = truth_pair
+    failing = failing_checks(tables_truth)
+    if failing != set(expect):
+        raise AssertionError(f"{stem}: checker finds {sorted(failing)}, the figures meant {sorted(expect)}")
+    docx_bytes = make_layout_docx(report, tables, _WIDTHS[style])
+    pdf_bytes = make_layout_pdf(report, tables, _WIDTHS[style])
+    bodies = {"docx": (docx_bytes, "docx"), "pdf": (pdf_bytes, "pdf"),
+              "text": (pdf_text_layer(pdf_bytes).encode("utf-8"), "txt")}
+    # the Word file holds the label whole and no pages: what the layout engine does to it is in the PDF only
+    rendered = {"vertical_label", "wrapped_label", "page_break"}
+    return [Case(f"{stem}-{carrier}", carrier, body, f"{stem}.{ext}", "2021", copy.deepcopy(tables_truth),
+                 dict(printed), set(failing), report.year, report.agency,
+                 layouts=frozenset(layouts - rendered if carrier == "docx" else layouts), source=source)
+            for carrier, (body, ext) in bodies.items()]
+
+
+def hongze_like() -> tuple[Report, dict, tuple[dict, dict]]:
+    """A district's 2023 report set as 洪泽区 2023's: 2021 format, single-row （六）, 表四 totals left 0."""
+    rng = random.Random("corpus-real-hongze")
+    apps = _scaled_figures(rng, 2019, 3)
+    active = _scaled_figures(rng, 2021, 3)
+    # 表四 as the real one: parts filled, their 总计 cells left at 0
+    apps.table4 = [9, 2, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0]
+    report = _real_report("洪湖区人民政府", "洪湖区人民政府办公室", 2023, active)
+    tables = {"table2": _relabel(table2_rows(active), _HONGZE_HEADS),
+              "table3": _relabel(table3_rows(apps), _HONGZE_HEADS),
+              "table4": _relabel(table4_rows(apps), _HONGZE_HEADS)}
+    return report, tables, _mixed_truth(active, apps)
+
+
+def huaian_like() -> tuple[Report, dict, tuple[dict, dict]]:
+    """A city's 2024 report set as 淮安市 2024's: 2021 format, （六） in three wrapped "1、" sub-rows."""
+    rng = random.Random("corpus-real-huaian")
+    fig = _scaled_figures(rng, 2021, 12)
+    report = _real_report("淮河市人民政府", "淮河市人民政府办公室", 2024, fig)
+    tables = {"table2": _relabel(table2_rows(fig), _HUAIAN_HEADS),
+              "table3": _relabel(table3_rows(fig), _HUAIAN_HEADS, _HUAIAN_LABELS),
+              "table4": _relabel(table4_rows(fig), _HUAIAN_HEADS)}
+    return report, tables, truth(fig)
+
+
+def _scaled_figures(rng: random.Random, fmt: int, busy: float) -> Figures:
+    from .tables import random_figures
+
+    return random_figures(rng, fmt, busy)
+
+
+# -- flattened text: cells run together -----------------------------------------------------------
+
+def _number_splits(token: str, parts: int) -> list[tuple]:
+    """Every reading of a digit token as `parts` numbers (no number but 0 starts with 0; a decimal
+    point stays inside one number)."""
+    if parts == 1:
+        ok = re.fullmatch(r"(0|[1-9]\d*)(\.\d+)?", token)
+        return [(float(token) if "." in token else int(token),)] if ok else []
+    out = []
+    for cut in range(1, len(token)):
+        for head in _number_splits(token[:cut], 1):
+            out += [head + rest for rest in _number_splits(token[cut:], parts - 1)]
+    return out
+
+
+def digit_run_readings(text: str, cells: int) -> list[tuple]:
+    """Every reading of a row's printed numbers (tokens separated by spaces, each holding one or more
+    cells run together) as `cells` numbers."""
+    tokens = text.split()
+    out: list[tuple] = []
+
+    def walk(i: int, acc: tuple) -> None:
+        if i == len(tokens):
+            if len(acc) == cells:
+                out.append(acc)
+            return
+        room = cells - len(acc) - (len(tokens) - i - 1)
+        for parts in range(1, room + 1):
+            for reading in _number_splits(tokens[i], parts):
+                walk(i + 1, acc + reading)
+
+    walk(0, ())
+    return out
+
+
+def _row_rule(table: str, values: tuple) -> bool:
+    """The rule a single row must satisfy (reports.md section 5): 表三 row 总计 = its six parts; 表四 each
+    block's 总计 = its four parts; 表二 rows have none."""
+    if table == "applications":
+        return sum(values[:6]) == values[6]
+    if table == "review_litigation":
+        return all(sum(values[k:k + 4]) == values[k + 4] for k in (0, 5, 10))
+    return True
+
+
+def resolve_runs(rows: dict[tuple[str, str], str], widths: dict[tuple[str, str], int]) -> tuple[dict, dict]:
+    """The corpus's own reading of flattened rows: {(table, row): printed digits} -> ({(table, row): values
+    or None}, {(table, row): number of candidate readings left}).
+
+    A row is read when the row's cell count and the rules (its own, then 表三's column rules — the
+    balance and the results sum — over every combination of the rows still open) leave exactly one
+    reading; otherwise it is None, with the number of readings that fit."""
+    candidates = {key: [r for r in digit_run_readings(text, widths[key]) if _row_rule(key[0], r)]
+                  for key, text in rows.items()}
+    apps = [key for key in rows if key[0] == "applications"]
+    open_rows = [key for key in apps if len(candidates[key]) > 1]
+    if open_rows and all(len(candidates[key]) >= 1 for key in apps):
+        combos = 1
+        for key in open_rows:
+            combos *= len(candidates[key])
+        if combos <= 200_000:
+            import itertools
+
+            fixed = {key: candidates[key][0] for key in apps if key not in open_rows}
+            survivors = []
+            for choice in itertools.product(*(candidates[key] for key in open_rows)):
+                values = fixed | dict(zip(open_rows, choice))
+                if _column_rules_hold({row: v for (_, row), v in values.items()}):
+                    survivors.append(choice)
+            for k, key in enumerate(open_rows):
+                candidates[key] = sorted({choice[k] for choice in survivors})
+    values = {key: (c[0] if len(c) == 1 else None) for key, c in candidates.items()}
+    left = {key: len(c) for key, c in candidates.items() if len(c) != 1}
+    return values, left
+
+
+def _column_rules_hold(apps: dict[str, tuple]) -> bool:
+    results = [row for row in apps if row not in EDGE_ROWS]
+    for col in range(7):
+        if apps["new_received"][col] + apps["carried_over"][col] != apps["total_processed"][col] + apps["carried_forward"][col]:
+            return False
+        if sum(apps[row][col] for row in results) != apps["total_processed"][col]:
+            return False
+    return True
+
+
+def _digits(values: Sequence, spaces: Sequence[int] = ()) -> str:
+    """Cells printed with nothing between them, except a space after the cells at `spaces`."""
+    return "".join(str(v) + (" " if k in spaces else "") for k, v in enumerate(values))
+
+
+def flattened_page(report: Report, spaces: dict[str, Sequence[int]], repeat_group: bool) -> tuple[str, dict, dict]:
+    """The report's page as another crawler's page.txt has it (pingtan): a header, then the whole body in
+    one line, every table cell run into the next.  Returns the text, {(table, row): the row's printed
+    numbers}, {(table, row): cells}."""
+    fig = report.figures
+    fmt = fig.fmt
+    runs: dict[tuple[str, str], str] = {}
+    widths: dict[tuple[str, str], int] = {}
+    pieces: list[str] = []
+    for block in report.blocks:
+        if block.kind != "table":
+            pieces.append(plain(block.text))
+            continue
+        if block.text == "table2":
+            for label, key, columns in ACTIVE_ROWS[str(fmt)]:
+                pass
+            from .tables import TABLE2
+            keys = {label: key for label, key, _ in ACTIVE_ROWS[str(fmt)]}
+            for caption, heads, labels in TABLE2[fmt]:
+                pieces.append(caption + "信息内容" + "".join(plain(h).replace("<br>", "") for h in heads))
+                for label in labels:
+                    text = _digits(fig.table2[label], spaces.get(label, ()))
+                    runs[("active", keys[label])] = text
+                    widths[("active", keys[label])] = len(fig.table2[label])
+                    pieces.append(label + text)
+        elif block.text == "table3":
+            from .tables import APPLICANTS, BALANCE_NOTE, RESULT_GROUPS
+            pieces.append(BALANCE_NOTE + "申请人情况自然人法人或其他组织总计" + "".join(APPLICANTS[1:]))
+            keys = dict(APPLICATION_ROWS[str(fmt)])
+            order = [label for label, _ in APPLICATION_ROWS[str(fmt)]]
+
+            def row(label: str, lead: str = "") -> None:
+                text = _digits(fig.table3[label], spaces.get(label, ()))
+                runs[("applications", keys[label])] = text
+                widths[("applications", keys[label])] = 7
+                pieces.append(lead + label + text)
+
+            row(order[0])
+            row(order[1])
+            for k, (group, items) in enumerate(RESULT_GROUPS[fmt]):
+                # 三、本年度办理结果 before （一）, and again before （四） where the page split the table
+                lead = "三、本年度办理结果" if k == 0 or (repeat_group and k == 3) else ""
+                if not items:
+                    row(group, lead)
+                    continue
+                for j, item in enumerate(items):
+                    row(item, lead + group if j == 0 else "")
+            row(order[-2])
+            row(order[-1])
+        else:
+            from .tables import OUTCOMES
+            pieces.append("行政复议行政诉讼" + "".join(OUTCOMES) + "未经复议直接起诉复议后起诉" + "".join(OUTCOMES) * 2)
+            text = _digits(fig.table4, spaces.get("table4", ()))
+            runs[("review_litigation", "*")] = text
+            widths[("review_litigation", "*")] = 15
+            pieces.append(text)
+    head = (f"标题: {report.title}\n发布时间: {report.published.isoformat()} 09:00\n栏目: 政府信息公开年报\n"
+            + "=" * 20 + " 正文 " + "=" * 20 + "\n")
+    return head + "".join(pieces) + "\n", runs, widths
+
+
+def _flat_cases(stem: str, report: Report, spaces: dict[str, Sequence[int]], source: str,
+                repeat_group: bool = False) -> list[Case]:
+    """The flattened page as text, and the same text printed row by row to PDF (the page's 文字版)."""
+    fig = report.figures
+    text, runs, widths = flattened_page(report, spaces, repeat_group)
+    # 表四's one row of 15 is read as three rows of the truth
+    tables, printed = truth(fig)
+    values, left = resolve_runs(runs, widths)
+    inferred: set[str] = set()
+    ambiguous: dict[str, int] = {}
+    for (table, row), reading in values.items():
+        rows = list(REVIEW_ROWS) if table == "review_litigation" else [row]
+        columns = OUTCOME_COLUMNS if table == "review_litigation" else (
+            APPLICANT_COLUMNS if table == "applications" else list(tables["active"][row]))
+        paths_here = [(t_row, col) for t_row in rows for col in columns]
+        if reading is None:
+            for t_row, col in paths_here:
+                tables[table][t_row][col] = None
+                printed.pop(f"{table}.{t_row}.{col}", None)
+            for t_row in rows:
+                ambiguous[f"{table}.{t_row}"] = left[(table, row)]
+            continue
+        want = [tables[table][t_row][col] for t_row, col in paths_here]
+        if list(reading) != want:
+            raise AssertionError(f"{stem}: the one reading of {table}.{row} is {reading}, the figures say {want}")
+        if len(paths_here) > 1 and any(len(tok) > 1 for tok in runs[(table, row)].split()) or \
+                len(runs[(table, row)].split()) < len(paths_here):
+            inferred |= {f"{table}.{t_row}.{col}" for t_row, col in paths_here}
+    failing = failing_checks(tables)
+    page = text.split("\n" + "=" * 20 + " 正文 " + "=" * 20 + "\n", 1)[1]
+    printed_version = replace(report, blocks=parse_blocks(_wenziban(page)))
+    pdf = make_layout_pdf(printed_version, {}, {}, text_size=10.5)
+    common = dict(layouts=frozenset({"flattened_digits"}), source=source, inferred=frozenset(inferred),
+                  ambiguous=dict(ambiguous))
+    fmt = str(fig.fmt)
+    return [Case(f"{stem}-text", "text", text.encode("utf-8"), f"{stem}.txt", fmt, copy.deepcopy(tables), dict(printed),
+                 set(failing), report.year, report.agency, **common),
+            Case(f"{stem}-pdf", "pdf", pdf, f"{stem}.pdf", fmt, copy.deepcopy(tables), dict(printed),
+                 set(failing), report.year, report.agency, **common)]
+
+
+# Where a row starts in the flattened body: a table row label, a heading or a table caption.
+_ROW_START = re.compile(r"(?=(?:[一二三四五六]、|（[一二三四五六七]）|\d[.、]|第二十条|规章|行政规范性文件|规范性文件|"
+                        r"行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购|行政复议行政诉讼))")
+
+
+def _wenziban(body: str) -> str:
+    """The flattened body as a 文字版 prints it: a line per table row or paragraph (the cells of a row
+    still run together), so no number is cut by a line end."""
+    lines = [piece for piece in _ROW_START.split(body) if piece.strip()]
+    return "\n".join(line.replace("[[", "［［") for line in lines)
+
+
+def pingtan_2021() -> Report:
+    """A 2021-format report with the shape of 平潭 2021's figures (two-digit cells, a busy natural-person
+    column), for the flattened page."""
+    fig = blank_figures(2021)
+    zero = [0] * 7
+
+    def row(*values):  # the six applicant cells; the total is their sum
+        return list(values) + [sum(values)]
+
+    fig.table3 = {label: list(zero) for label in fig.table3}
+    fig.table3[NEW] = row(43, 11, 0, 0, 1, 0)
+    fig.table3[CARRIED] = row(1, 0, 0, 0, 0, 0)
+    fig.table3[DISCLOSED] = row(27, 1, 0, 0, 1, 0)
+    fig.table3[PARTIAL] = row(5, 0, 0, 0, 0, 0)
+    fig.table3["5.属于三类内部事务信息"] = row(1, 0, 0, 0, 0, 0)
+    fig.table3["7.属于行政执法案卷"] = row(6, 0, 0, 0, 0, 0)
+    fig.table3["8.属于行政查询事项"] = row(1, 0, 0, 0, 0, 0)
+    # "110000011" reads as 1|10|…|11 or 11|0|…|11 by its own rule; only the column sums single out the first
+    fig.table3["1.本机关不掌握相关政府信息"] = row(1, 10, 0, 0, 0, 0)
+    fig.table3["2.重复申请"] = row(1, 0, 0, 0, 0, 0)
+    fig.table3["3.其他"] = row(1, 0, 0, 0, 0, 0)
+    fig.table3["（七）总计"] = row(43, 11, 0, 0, 1, 0)
+    fig.table3["四、结转下年度继续办理"] = row(1, 0, 0, 0, 0, 0)
+    fig.table4 = [1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0]
+    fig.table2 = {"规章": [0, 0, 0], "行政规范性文件": [7, 3, 64], "行政许可": [2293], "行政处罚": [1282],
+                  "行政强制": [42], "行政事业性收费": [96.35]}
+    return _real_report("平海综合实验区管委会", "平海综合实验区管委会办公室", 2021, fig)
+
+
+def pingtan_2019() -> Report:
+    """A 2019-format report as 平潭 2019 printed it: 表二 rows whose runs split many ways, 表三 with stray
+    spaces, 表四 all zero."""
+    fig = blank_figures(2019)
+    fig.table3 = {label: [0] * 7 for label in fig.table3}
+
+    def row(*values):
+        return list(values) + [sum(values)]
+
+    fig.table3[NEW] = row(23, 10, 0, 0, 0, 0)
+    fig.table3[DISCLOSED] = row(7, 0, 0, 0, 0, 0)
+    fig.table3[PARTIAL] = row(1, 0, 0, 0, 0, 0)
+    # both print "110000011": swapping their readings (1|10 and 11|0) keeps every sum, so neither is known
+    fig.table3["1.本机关不掌握相关政府信息"] = row(1, 10, 0, 0, 0, 0)
+    fig.table3["3.补正后申请内容仍不明确"] = row(11, 0, 0, 0, 0, 0)
+    fig.table3["2.重复申请"] = row(3, 0, 0, 0, 0, 0)
+    fig.table3["（七）总计"] = row(23, 10, 0, 0, 0, 0)
+    fig.table4 = [0] * 15
+    fig.table2 = {"规章": [0, 0, 0], "规范性文件": [8, 8, 98], "行政许可": [39, 6, 181],
+                  "其他对外管理服务事项": [10, 0, 153], "行政处罚": [26, 4, 804], "行政强制": [12, 6, 25],
+                  "行政事业性收费": [35, 0], "政府集中采购": [13, 57539]}
+    return _real_report("平海综合实验区管委会", "平海综合实验区管委会办公室", 2019, fig)
+
+
+# Stray spaces where 平潭 2019 has them ("230 000023", "（六）其他处理0 0 0 0 0 00", "（七）总计23 0 00 0 023",
+# "四、结转下年度继续办理 0 0 00 00 0") and 平潭 2021 ("500000 5").
+_PINGTAN_2019_SPACES = {NEW: (1,), "（六）其他处理": (0, 1, 2, 3, 4), "（七）总计": (0, 1, 3, 4),
+                        "四、结转下年度继续办理": (0, 1, 3, 5)}
+_PINGTAN_2021_SPACES = {PARTIAL: (5,)}
+
+
+# -- pre-2019 statistical table --------------------------------------------------------------------
+
+# 平潭 2017's 政府信息公开情况统计表 rows: (指标名称, 计量单位, 本年度, 历年累计, the prose key it states).
+_STATS_ROWS = (
+    ("主动公开文件数", "条", 1865, 9903, "active_disclosed"),
+    ("其中：1、政府网站公开数", "条", 1865, 9877, None),
+    ("2、政府公报公开数", "条", 0, 26, None),
+    ("受理政府信息依申请公开总数", "条", 12, 57, "applications_received"),
+    ("其中：1、当面申请数", "条", 5, 21, None),
+    ("2、网上申请数", "条", 6, 30, None),
+    ("3、信函、传真申请数", "条", 1, 6, None),
+    ("对申请的答复总数", "条", 12, 57, "applications_answered"),
+    ("其中：1、同意公开答复数", "条", 7, 35, None),
+    ("2、同意部分公开答复数", "条", 2, 9, None),
+    ("3、不予公开答复数", "条", 1, 6, None),
+    ("4、其他类型答复数", "条", 2, 7, None),
+    ("行政复议数", "件", 1, 2, "review"),
+    ("行政诉讼数", "件", 0, 1, "litigation"),
+)
+
+_STATS_BODY = """本报告由{office}根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求编制，由概述、主动公开政府信息情况、政府信息依申请公开办理情况、因政府信息公开申请行政复议、提起行政诉讼的情况、存在的主要问题及改进措施和政府信息公开情况统计表共六个部分组成。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。
+一、概述
+{year}年，{agency}不断深化公开内容，完善工作机制，拓展公开渠道，规范操作流程，取得了一定成效。
+二、主动公开政府信息情况
+通过政府门户网站、公众查阅点等渠道主动公开政府信息，并在政府信息公开专栏设立政策解读栏目。
+三、政府信息依申请公开工作情况
+依申请公开工作按照《条例》规定的程序办理，均在法定期限内答复。
+四、因政府信息公开申请行政复议、提起行政诉讼的情况
+具体情况见附表。
+五、存在的主要问题和改进措施
+公开的形式不够多，长效工作机制建设有待完善。下一步，继续做好政府信息公开工作。
+六、政府信息公开情况统计表
+[[stats]]
+>> {agency}
+>> {date}"""
+
+
+def stats_rows(year: int) -> list[list[Cell]]:
+    rows = [[Cell("指标名称", True), Cell("计量单位", True), Cell(f"{year}年度", True), Cell("历年累计", True)]]
+    rows += [[Cell(name), Cell(unit), Cell(str(now)), Cell(str(total))] for name, unit, now, total, _ in _STATS_ROWS]
+    return rows
+
+
+def _stats_cases() -> list[Case]:
+    year = 2017
+    report = _real_report("平海综合实验区管委会", "平海综合实验区管委会办公室", year, None, _STATS_BODY)
+    rows = stats_rows(year)
+    stated = {key: now for _, _, now, _, key in _STATS_ROWS if key}
+    page = body_html(replace(report, blocks=[b for b in report.blocks if b.kind != "table"]))
+    page = page.replace(html.escape("六、政府信息公开情况统计表"), html.escape("六、政府信息公开情况统计表"), 1)
+    head = "<p>六、政府信息公开情况统计表</p>"
+    body = page + "\n" + head.replace(head, "") + _table_html(rows)
+    widths = {"stats": (7.0, 2.2, 3.2, 3.2)}
+    common = dict(layouts=frozenset({"pre2019_statistics"}), source=REAL_SOURCES["pingtan-2017"], stated=stated)
+    stem = "real-stats-2017"
+    return [Case(f"{stem}-html", "html", html_page(report, body=body), f"{stem}.html", "pre-2019", {}, {}, set(),
+                 year, report.agency, **common),
+            Case(f"{stem}-docx", "docx", make_layout_docx(report, {"stats": rows}, widths, size=10.5), f"{stem}.docx",
+                 "pre-2019", {}, {}, set(), year, report.agency, **common),
+            Case(f"{stem}-pdf", "pdf", make_layout_pdf(report, {"stats": rows}, widths, size=10.5), f"{stem}.pdf",
+                 "pre-2019", {}, {}, set(), year, report.agency, **common)]
+
+
+def build_real_layouts() -> list[Case]:
+    """Every real-layout case, built now (files from the documents cache when there)."""
+    out: list[Case] = []
+    report, tables, pair = hongze_like()
+    out += _word_cases("real-hongze-2023", "hongze", report, tables, pair,
+                       {"vertical_label", "wrapped_label", "split_header", "page_break", "single_row_other",
+                        "inconsistent_totals"}, REAL_SOURCES["hongze-2023"],
+                       expect={("review_litigation_sum", "review"), ("review_litigation_sum", "litigation_after_review")})
+    report, tables, pair = huaian_like()
+    out += _word_cases("real-huaian-2024", "huaian", report, tables, pair,
+                       {"vertical_label", "wrapped_label", "split_header", "page_break"}, REAL_SOURCES["huaian-2024"])
+    out += _flat_cases("real-flat-2021", pingtan_2021(), _PINGTAN_2021_SPACES, REAL_SOURCES["pingtan-2021"])
+    out += _flat_cases("real-flat-2019", pingtan_2019(), _PINGTAN_2019_SPACES, REAL_SOURCES["pingtan-2019"],
+                       repeat_group=True)
+    out += _stats_cases()
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_real() -> tuple[Case, ...]:
+    return tuple(build_real_layouts())
+
+
+def real_layout_cases() -> list[Case]:
+    """The real-layout cases (built once per process; copies)."""
+    return [copy.deepcopy(c) for c in _cached_real()]

@@ -195,12 +195,22 @@ def test_text_cases_are_flattened_one_cell_a_line(cases):
 
 
 def test_flattened_004_is_the_seed_copy(by_name):
-    seed = sorted(C.SEEDS.glob("004_*.txt")) if C.SEEDS.is_dir() else []
-    if not seed:
-        pytest.skip("no shared seeds on this machine")
+    seed = C.seed_file("004")
     # the seed differs only by the U+2002 its capture put before some numbers
-    assert by_name["004-flat"].body.decode() == seed[0].read_text(encoding="utf-8").replace("\u2002", "")
+    assert by_name["004-flat"].body.decode() == seed.read_text(encoding="utf-8").replace("\u2002", "")
     assert by_name["004-seed"].tables == by_name["004-flat"].tables
+    assert {"004-seed", "000-seed", "002-seed"} <= set(by_name)
+
+
+def test_seeds_are_bundled_and_the_shared_ones_byte_for_byte():
+    bundled = {p.name: p.read_bytes() for p in C.SEEDS.glob("*.txt")}
+    assert sorted(name[:3] for name in bundled) == ["000", "001", "002", "003", "004"]
+    # in the project tree the bundle must not drift from ../shared/seeds (on a fresh clone there is none)
+    shared = D.REPO.parent / "shared" / "seeds"
+    if shared.is_dir():
+        assert {p.name: p.read_bytes() for p in shared.glob("*.txt")} == bundled
+    with pytest.raises(FileNotFoundError):
+        C.seed_file("999")
 
 
 def test_blank_cells_cannot_be_flattened():
@@ -420,3 +430,197 @@ def test_figures_are_not_shared_between_cases():
     assert isinstance(report.figures, Figures)
     edited = C._with(report, lambda f: f.table4.__setitem__(0, 9))
     assert report.figures.table4[0] == 0 and edited.figures.table4[0] == 9
+
+
+# -- real layouts (corpus.real_layout_cases) -------------------------------------------------------
+
+RENDERED = {"vertical_label", "wrapped_label", "page_break"}
+
+
+@pytest.fixture(scope="module")
+def real() -> dict[str, C.Case]:
+    return {c.name: c for c in C.real_layout_cases()}
+
+
+def _numbers_line(values) -> str:
+    return " ".join("" if v is None else str(v) for v in values)
+
+
+def test_real_layouts_are_registered_apart_and_each_has_a_source(cases, real):
+    assert not set(real) & {c.name for c in cases}
+    assert all(not c.layouts and c.source is None for c in cases)
+    for c in real.values():
+        assert c.layouts and c.layouts <= set(C.LAYOUTS), c.name
+        assert c.source in C.REAL_SOURCES.values(), c.name
+        assert c.filename.endswith(EXTENSIONS[c.carrier]) and len(c.body) > 1000, c.name
+    # every layout kind: in a PDF and in at least one other carrier
+    for kind in C.LAYOUTS:
+        carriers = {c.carrier for c in real.values() if kind in c.layouts}
+        assert "pdf" in carriers and len(carriers) >= 2, (kind, carriers)
+
+
+def test_real_documents_open_with_their_readers(real):
+    for c in real.values():
+        if c.carrier == "docx":
+            assert len(docx.Document(io.BytesIO(c.body)).tables) == (1 if c.stated else 3), c.name
+        elif c.carrier == "pdf":
+            with pdfplumber.open(io.BytesIO(c.body)) as pdf:
+                assert len(pdf.pages) >= 2 and (pdf.pages[0].extract_text() or "").strip(), c.name
+        elif c.carrier == "html":
+            assert lxml.html.fromstring(c.body).xpath("//table"), c.name
+        else:
+            assert c.body.decode("utf-8").strip(), c.name
+
+
+def test_word_printed_pdfs_set_the_labels_vertically_and_wrapped_and_break_the_table(real):
+    for stem in ("real-hongze-2023", "real-huaian-2024"):
+        pdf_case, text_case = real[f"{stem}-pdf"], real[f"{stem}-text"]
+        assert text_case.body.decode() == D.pdf_text_layer(pdf_case.body)
+        lines = text_case.body.decode().split("\n")
+        # 三、本年度办理结果: one character a line (each line's first token), in order; other wrapped
+        # labels' last characters may come between, as in the real text layers
+        column = iter(line.split()[0] for line in lines if line.split() and len(line.split()[0]) == 1)
+        assert all(char in column for char in "三、本年度办理结果"), stem
+        assert not any("三、本年度办理结果" in line for line in lines), stem
+        # the table crosses a page: the page number falls between （一）予以公开 and （七）总计
+        first = next(k for k, line in enumerate(lines) if "（一）予以公开" in line)
+        last = next(k for k, line in enumerate(lines) if line.startswith("（七）总计"))
+        assert any(re.fullmatch(r"- \d+ -", line) for line in lines[first:last]), stem
+        with pdfplumber.open(io.BytesIO(pdf_case.body)) as pdf:
+            pages = [page.extract_text() for page in pdf.pages]
+        assert [k for k, p in enumerate(pages) if "（一）予以公开" in p] != [k for k, p in enumerate(pages) if "（七）总计" in p]
+        # a wrapped label with its numbers on a line of their own between its two parts
+        k = next(k for k, line in enumerate(lines) if line.startswith("5.要求行政机关确认或重"))
+        apps = text_case.tables["applications"]
+        assert lines[k + 1] == _numbers_line(apps["not_processed.confirm_reissue"].values()), stem
+        assert "已获取信息" in lines[k + 2] and "已获取信息" not in lines[k], stem
+        # every row's seven figures, in column order, as the truth has them
+        text = text_case.body.decode()
+        for row, cells in apps.items():
+            assert _numbers_line(cells.values()) in text, (stem, row)
+        rl = text_case.tables["review_litigation"]
+        assert _numbers_line(v for row in rl.values() for v in row.values()) in lines, stem
+
+
+def test_split_header_cells_in_every_carrier(real):
+    hongze = real["real-hongze-2023-text"].body.decode().split("\n")
+    assert any(line.split()[-1:] == ["总"] for line in hongze) and any(line.split()[-1:] == ["计"] for line in hongze)
+    for stem, head in (("real-hongze-2023", "总\n计"), ("real-huaian-2024", "商业企\n业")):
+        table = docx.Document(io.BytesIO(real[f"{stem}-docx"].body)).tables[1]
+        assert head in {cell.text for row in table.rows for cell in row.cells}, stem
+        assert "split_header" in real[f"{stem}-docx"].layouts and not RENDERED & real[f"{stem}-docx"].layouts
+
+
+def test_single_row_other_processing_in_a_2021_format_report(real):
+    for carrier in ("docx", "pdf", "text"):
+        c = real[f"real-hongze-2023-{carrier}"]
+        apps = c.tables["applications"]
+        assert c.format == "2021" and "single_row_other" in c.layouts
+        assert "other_processing" in apps and not [r for r in apps if r.startswith("other_processing.")]
+        assert set(c.tables["active"]) == {"rules", "normative_docs", "licensing", "penalty", "enforcement", "fees"}
+        # the one row counts in the results sum: the truth holds it
+        results = [r for r in apps if r not in C.EDGE_ROWS]
+        assert sum(apps[r]["total"] for r in results) == apps["total_processed"]["total"]
+    document = docx.Document(io.BytesIO(real["real-hongze-2023-docx"].body))
+    labels = {cell.text for row in document.tables[1].rows for cell in row.cells}
+    assert "（六）其他处理" in labels and not any("逾期不补正" in label for label in labels)
+    assert "本年制发件数" in {cell.text for row in document.tables[0].rows for cell in row.cells}
+    # huaian numbers the 2021 sub-rows "1、"; the truth keys stay the template's
+    huaian = real["real-huaian-2024-text"]
+    assert "1、申请人无正当理由逾期不" in huaian.body.decode()
+    assert "other_processing.overdue_correction" in huaian.tables["applications"]
+
+
+def test_the_real_style_inconsistency_is_in_the_truth(real):
+    for carrier in ("docx", "pdf", "text"):
+        c = real[f"real-hongze-2023-{carrier}"]
+        rl = c.tables["review_litigation"]
+        assert rl["review"]["total"] == 0 and rl["review"]["upheld"] + rl["review"]["corrected"] > 0
+        assert rl["litigation_after_review"]["total"] == 0 and rl["litigation_after_review"]["upheld"] > 0
+        assert c.failing == {("review_litigation_sum", "review"), ("review_litigation_sum", "litigation_after_review")}
+        assert "inconsistent_totals" in c.layouts
+    assert all(not real[f"real-huaian-2024-{k}"].failing for k in ("docx", "pdf", "text"))
+
+
+def test_digit_runs_read_as_the_real_rows_do():
+    # 平潭 2021's rows: one reading fits the row rule; 表四's 17 digits split into three blocks one way
+    rows = [r for r in C.digit_run_readings("640020470", 7) if sum(r[:6]) == r[6]]
+    assert rows == [(64, 0, 0, 2, 0, 4, 70)]
+    blocks = [r for r in C.digit_run_readings("10203120001200000", 15)
+              if all(sum(r[k:k + 4]) == r[k + 4] for k in (0, 5, 10))]
+    assert blocks == [(1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0)]
+    # a stray space is a separator; no number but 0 starts with 0
+    assert sorted(C.digit_run_readings("230 000023", 7)) == [(2, 30, 0, 0, 0, 0, 23), (23, 0, 0, 0, 0, 0, 23),
+                                                             (230, 0, 0, 0, 0, 2, 3)]
+    assert [r for r in C.digit_run_readings("230 000023", 7) if sum(r[:6]) == r[6]] == [(23, 0, 0, 0, 0, 0, 23)]
+    # 表二 rows have no rule: 7364 in three cells stays three readings (the truth leaves it blank)
+    assert sorted(C.digit_run_readings("7364", 3)) == [(7, 3, 64), (7, 36, 4), (73, 6, 4)]
+    assert C.digit_run_readings("0123", 2) == [(0, 123)]
+
+
+def test_flattened_pages_run_the_cells_together_and_the_truth_says_what_is_ambiguous(real):
+    for stem in ("real-flat-2021", "real-flat-2019"):
+        text_case, pdf_case = real[f"{stem}-text"], real[f"{stem}-pdf"]
+        assert text_case.tables == pdf_case.tables and text_case.ambiguous == pdf_case.ambiguous
+        body = text_case.body.decode()
+        page = body.split(" 正文 ", 1)[1]
+        assert page.count("\n") == 2, stem                  # the whole body on one line, as page.txt has it
+        apps = text_case.tables["applications"]
+        new = "".join(str(v) for v in apps["new_received"].values())
+        assert re.search("一、本年新收政府信息公开申请数量" + r"\s?".join(new), page), stem
+        # an ambiguous row is blank, with how many readings fit; everything else is read, the run rows inferred
+        assert text_case.ambiguous and all(n >= 2 for n in text_case.ambiguous.values()), stem
+        for path, n in text_case.ambiguous.items():
+            table, row = path.split(".", 1)
+            assert all(v is None for v in text_case.tables[table][row].values()), path
+        flat = C.paths(text_case.tables)
+        assert text_case.inferred <= set(flat) and all(flat[p] is not None for p in text_case.inferred)
+        assert {p for p, v in flat.items() if p.startswith("applications.") and v is not None} <= text_case.inferred
+        assert not text_case.failing
+        with pdfplumber.open(io.BytesIO(pdf_case.body)) as pdf:
+            pdf_text = "\n".join(p.extract_text() for p in pdf.pages)
+        # the 文字版: a line per row, the cells still run together
+        assert any(line.startswith("一、本年新收政府信息公开申请数量") and line.replace(" ", "").endswith(new)
+                   for line in pdf_text.split("\n")), stem
+    flat21 = real["real-flat-2021-text"]
+    assert "行政规范性文件7364" in flat21.body.decode() and set(flat21.ambiguous) == {"active.normative_docs"}
+    assert flat21.tables["review_litigation"]["litigation_direct"] == {"upheld": 12, "corrected": 0, "other": 0,
+                                                                        "pending": 0, "total": 12}
+    assert flat21.tables["active"]["licensing"]["decisions"] == 2293 and "active.licensing.decisions" not in flat21.inferred
+    # "110000011": its own rule allows 1|10 and 11|0; the column sums single out 1|10 in 2021 …
+    assert "1.本机关不掌握相关政府信息1100000112.没有" in flat21.body.decode()
+    assert flat21.tables["applications"]["unable.not_held"]["business"] == 10
+    assert "applications.unable.not_held.business" in flat21.inferred
+    # … but not in 2019, where two rows print it and swapping them keeps every sum: both blank
+    case19 = real["real-flat-2019-text"]
+    assert {k: v for k, v in case19.ambiguous.items() if k.startswith("applications.")} == {
+        "applications.unable.not_held": 2, "applications.unable.still_unclear": 2}
+    assert None in rule_inputs(case19.tables, "results_sum", "business")
+    flat19 = case19.body.decode()
+    assert "数量2310 000033" in flat19 and "（六）其他处理0 0 0 0 0 00" in flat19
+    assert flat19.count("三、本年度办理结果") == 2
+
+
+def test_pre_2019_statistics_table_in_every_carrier(real):
+    want = {"active_disclosed": 1865, "applications_received": 12, "applications_answered": 12, "review": 1,
+            "litigation": 0}
+    for carrier in ("html", "docx", "pdf"):
+        c = real[f"real-stats-2017-{carrier}"]
+        assert c.format == "pre-2019" and c.tables == {} and c.stated == want, c.name
+    page = lxml.html.fromstring(real["real-stats-2017-html"].body)
+    rows = [[td.text_content().strip() for td in tr.xpath("./td")] for tr in page.xpath("//table//tr")]
+    assert rows[0] == ["指标名称", "计量单位", "2017年度", "历年累计"]
+    assert ["主动公开文件数", "条", "1865", "9903"] in rows and ["行政复议数", "件", "1", "2"] in rows
+    table = docx.Document(io.BytesIO(real["real-stats-2017-docx"].body)).tables[0]
+    assert [cell.text for cell in table.rows[4].cells] == ["受理政府信息依申请公开总数", "条", "12", "57"]
+    with pdfplumber.open(io.BytesIO(real["real-stats-2017-pdf"].body)) as pdf:
+        text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "主动公开文件数 条 1865 9903" in text and "对申请的答复总数 条 12 57" in text
+
+
+def test_real_layouts_build_the_same_again(real):
+    again = {c.name: c for c in C.build_real_layouts()}
+    assert set(again) == set(real)
+    for name, c in real.items():
+        assert again[name].body == c.body, name
+        assert (again[name].tables, again[name].inferred, again[name].ambiguous) == (c.tables, c.inferred, c.ambiguous)

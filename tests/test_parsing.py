@@ -14,18 +14,14 @@ from crawler.parsing.report import parse_text
 from crawler.parsing.schema import parsed_schema
 from crawler.parsing.tables import read_tables
 from crawler.parsing.template import APPLICATION_ROWS, all_cell_paths, cell_labels, cell_paths
+from replica.corpus import seed_file
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "crawler" / "replica" / "data"
-SEEDS = REPO.parent / "shared" / "seeds"
-
-
 def _seed(prefix: str) -> str:
-    """A seed text as captured; the bundled clean copy when ../shared is not there (a fresh clone)."""
-    found = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
-    if found:
-        return found[0].read_text("utf-8")
-    pytest.skip(f"seed {prefix} not available")
+    """A seed text as captured, from the copies bundled with the replica (replica.corpus.seed_file):
+    a missing seed is an error, never a skip."""
+    return seed_file(prefix).read_text("utf-8")
 
 
 # -- cells -------------------------------------------------------------------------------------------------
