@@ -16,6 +16,12 @@ REGISTRY: dict[str, str] = {
     "vue_loading_shell": "vue_loading_shell:VueLoadingShell",
     "meta_root_hubs": "meta_root_hubs:MetaRootHubs",
     "fragment_lists": "fragment_lists:FragmentLists",
+    "multipage_articles": "multipage_articles:MultipageArticles",
+    "viewer_documents": "viewer_documents:ViewerDocuments",
+    "extensionless_downloads": "extensionless_downloads:ExtensionlessDownloads",
+    "same_name_towns": "same_name_towns:SameNameTowns",
+    "same_name_towns_lushi": "same_name_towns:Lushi",
+    "same_name_towns_mianchi": "same_name_towns:Mianchi",
 }
 
 SITE_NAMES = tuple(REGISTRY)
