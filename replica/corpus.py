@@ -18,6 +18,9 @@ Conventions the parser is held to:
 - printed texts are compared stripped: a leading space or U+2002 (as seed 004 has) is not a difference;
 - a rule with a ``None`` among its inputs is not assessable and never in ``failing``.
 
+Real layouts (:func:`real_layout_cases`, registered apart from :func:`cases`): layouts seen in real
+published reports (``REAL_SOURCES``), reproduced with known figures; see the section "Real layouts".
+
 Flattened text (:func:`flatten`) is what copy-paste of a report page gives: one table cell per line, a
 blank line between cells and paragraphs, a header's line break kept as a plain newline inside its cell.
 With ``lossy=True`` it also does what the capture of seed 004 did: characters a page puts in an element of
@@ -31,6 +34,7 @@ import copy
 import datetime as dt
 import functools
 import html
+import itertools
 import json
 import random
 import re
@@ -41,7 +45,8 @@ from typing import Callable, Sequence
 from .documents import grid, make_docx, make_layout_docx, make_layout_pdf, make_pdf, make_xlsx, pdf_text_layer
 from .fillers import JIANCHUAN, JILIN, PANSHI, TONGYU, YANGCHENG, County, agencies, table_report
 from .reports import DATA, Report, body_html, load_blocks, parse_blocks, plain
-from .tables import TABLE_ROWS, Cell, Figures, blank_figures, figures_from_json, table2_rows, table3_rows, table4_rows
+from .tables import (APPLICANTS, BALANCE_NOTE, OUTCOMES, RESULT_GROUPS, TABLE2, TABLE_ROWS, Cell, Figures, blank_figures,
+                     figures_from_json, random_figures, table2_rows, table3_rows, table4_rows)
 
 # The seeds as captured (the project's real report texts), bundled byte for byte so the corpus and the
 # seed tests are the same on a fresh clone or in CI as in the project tree.  A missing one is an error.
@@ -607,8 +612,9 @@ def case(name: str) -> Case:
 #
 # - ``tables``: every cell as in today's cases; a row of ``ambiguous`` is None in every cell and the
 #   parse carries a warning naming that row ("table.row") and its candidate splits, never a guess;
-# - ``inferred``: the cell paths recovered from digits run together; the parse marks exactly these
-#   ``inferred: true`` (cells read from separated text are not inferred);
+# - ``inferred``: the cell paths recovered from digits run together (every cell of a row that prints
+#   fewer separated numbers than it has cells); the parse marks exactly these ``inferred: true``, and
+#   no cell read from separated text;
 # - ``failing``: the checks the truth fails (the real-style inconsistency of 表四 included);
 # - ``stated`` (pre-2019 统计表): the table's figures under the prose keys, with the table as source;
 # - the single-row （六）其他处理 of a 2021-format report: its value is under ``other_processing`` (the
@@ -737,8 +743,8 @@ def _word_cases(stem: str, style: str, report: Report, tables: dict, truth_pair:
 def hongze_like() -> tuple[Report, dict, tuple[dict, dict]]:
     """A district's 2023 report set as 洪泽区 2023's: 2021 format, single-row （六）, 表四 totals left 0."""
     rng = random.Random("corpus-real-hongze")
-    apps = _scaled_figures(rng, 2019, 3)
-    active = _scaled_figures(rng, 2021, 3)
+    apps = random_figures(rng, 2019, 3)
+    active = random_figures(rng, 2021, 3)
     # 表四 as the real one: parts filled, their 总计 cells left at 0
     apps.table4 = [9, 2, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0]
     report = _real_report("洪湖区人民政府", "洪湖区人民政府办公室", 2023, active)
@@ -751,7 +757,7 @@ def hongze_like() -> tuple[Report, dict, tuple[dict, dict]]:
 def huaian_like() -> tuple[Report, dict, tuple[dict, dict]]:
     """A city's 2024 report set as 淮安市 2024's: 2021 format, （六） in three wrapped "1、" sub-rows."""
     rng = random.Random("corpus-real-huaian")
-    fig = _scaled_figures(rng, 2021, 12)
+    fig = random_figures(rng, 2021, 12)
     report = _real_report("淮河市人民政府", "淮河市人民政府办公室", 2024, fig)
     tables = {"table2": _relabel(table2_rows(fig), _HUAIAN_HEADS),
               "table3": _relabel(table3_rows(fig), _HUAIAN_HEADS, _HUAIAN_LABELS),
@@ -759,10 +765,6 @@ def huaian_like() -> tuple[Report, dict, tuple[dict, dict]]:
     return report, tables, truth(fig)
 
 
-def _scaled_figures(rng: random.Random, fmt: int, busy: float) -> Figures:
-    from .tables import random_figures
-
-    return random_figures(rng, fmt, busy)
 
 
 # -- flattened text: cells run together -----------------------------------------------------------
@@ -826,8 +828,6 @@ def resolve_runs(rows: dict[tuple[str, str], str], widths: dict[tuple[str, str],
         for key in open_rows:
             combos *= len(candidates[key])
         if combos <= 200_000:
-            import itertools
-
             fixed = {key: candidates[key][0] for key in apps if key not in open_rows}
             survivors = []
             for choice in itertools.product(*(candidates[key] for key in open_rows)):
@@ -870,9 +870,6 @@ def flattened_page(report: Report, spaces: dict[str, Sequence[int]], repeat_grou
             pieces.append(plain(block.text))
             continue
         if block.text == "table2":
-            for label, key, columns in ACTIVE_ROWS[str(fmt)]:
-                pass
-            from .tables import TABLE2
             keys = {label: key for label, key, _ in ACTIVE_ROWS[str(fmt)]}
             for caption, heads, labels in TABLE2[fmt]:
                 pieces.append(caption + "信息内容" + "".join(plain(h).replace("<br>", "") for h in heads))
@@ -882,7 +879,6 @@ def flattened_page(report: Report, spaces: dict[str, Sequence[int]], repeat_grou
                     widths[("active", keys[label])] = len(fig.table2[label])
                     pieces.append(label + text)
         elif block.text == "table3":
-            from .tables import APPLICANTS, BALANCE_NOTE, RESULT_GROUPS
             pieces.append(BALANCE_NOTE + "申请人情况自然人法人或其他组织总计" + "".join(APPLICANTS[1:]))
             keys = dict(APPLICATION_ROWS[str(fmt)])
             order = [label for label, _ in APPLICATION_ROWS[str(fmt)]]
@@ -906,7 +902,6 @@ def flattened_page(report: Report, spaces: dict[str, Sequence[int]], repeat_grou
             row(order[-2])
             row(order[-1])
         else:
-            from .tables import OUTCOMES
             pieces.append("行政复议行政诉讼" + "".join(OUTCOMES) + "未经复议直接起诉复议后起诉" + "".join(OUTCOMES) * 2)
             text = _digits(fig.table4, spaces.get("table4", ()))
             runs[("review_litigation", "*")] = text
@@ -942,8 +937,8 @@ def _flat_cases(stem: str, report: Report, spaces: dict[str, Sequence[int]], sou
         want = [tables[table][t_row][col] for t_row, col in paths_here]
         if list(reading) != want:
             raise AssertionError(f"{stem}: the one reading of {table}.{row} is {reading}, the figures say {want}")
-        if len(paths_here) > 1 and any(len(tok) > 1 for tok in runs[(table, row)].split()) or \
-                len(runs[(table, row)].split()) < len(paths_here):
+        # fewer printed numbers than cells: the row was split by the corpus's reading, every cell inferred
+        if len(runs[(table, row)].split()) < len(paths_here):
             inferred |= {f"{table}.{t_row}.{col}" for t_row, col in paths_here}
     failing = failing_checks(tables)
     page = text.split("\n" + "=" * 20 + " 正文 " + "=" * 20 + "\n", 1)[1]
@@ -1078,10 +1073,8 @@ def _stats_cases() -> list[Case]:
     report = _real_report("平海综合实验区管委会", "平海综合实验区管委会办公室", year, None, _STATS_BODY)
     rows = stats_rows(year)
     stated = {key: now for _, _, now, _, key in _STATS_ROWS if key}
-    page = body_html(replace(report, blocks=[b for b in report.blocks if b.kind != "table"]))
-    page = page.replace(html.escape("六、政府信息公开情况统计表"), html.escape("六、政府信息公开情况统计表"), 1)
-    head = "<p>六、政府信息公开情况统计表</p>"
-    body = page + "\n" + head.replace(head, "") + _table_html(rows)
+    # the page body, the 统计表 as the last thing in it (after the sign-off, as the table closes the page)
+    body = body_html(replace(report, blocks=[b for b in report.blocks if b.kind != "table"])) + "\n" + _table_html(rows)
     widths = {"stats": (7.0, 2.2, 3.2, 3.2)}
     common = dict(layouts=frozenset({"pre2019_statistics"}), source=REAL_SOURCES["pingtan-2017"], stated=stated)
     stem = "real-stats-2017"
