@@ -624,3 +624,27 @@ def test_real_layouts_build_the_same_again(real):
     for name, c in real.items():
         assert again[name].body == c.body, name
         assert (again[name].tables, again[name].inferred, again[name].ambiguous) == (c.tables, c.inferred, c.ambiguous)
+
+
+def test_word_files_and_flattened_pages_print_the_truth(real):
+    for stem in ("real-hongze-2023", "real-huaian-2024"):
+        c = real[f"{stem}-docx"]
+        table = docx.Document(io.BytesIO(c.body)).tables[1]
+        seen = {}
+        for row in table.rows:
+            texts = [cell.text for cell in row.cells]
+            label = re.sub(r"^(\d)、", r"\1.", texts[2])      # huaian numbers its （六） sub-rows "1、"
+            for key, word in ROW_WORDS.items():
+                if word in label:
+                    seen[key] = [value_of(t) for t in texts[-7:]]
+        assert seen == {key: list(cells.values()) for key, cells in c.tables["applications"].items()}, stem
+    for stem in ("real-flat-2021", "real-flat-2019"):
+        c = real[f"{stem}-text"]
+        page = c.body.decode()
+        labels = dict((key, label) for label, key in C.APPLICATION_ROWS[c.format])
+        for key, cells in c.tables["applications"].items():
+            if f"applications.{key}" in c.ambiguous:
+                continue
+            digits = "".join(str(v) for v in cells.values())
+            # the run ends where a non-digit or the next label's number ("2.") starts, as in the real pages
+            assert re.search(re.escape(labels[key]) + r"\s?".join(digits) + r"(?=\D|\d[.、])", page), (stem, key)
