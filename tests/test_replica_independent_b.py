@@ -30,6 +30,7 @@ from replica.server import serve, stop
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 CLASSES = (MultipageArticles, ViewerDocuments, ExtensionlessDownloads, SameNameTowns, Lushi, Mianchi)
 MINE = tuple(cls.name for cls in CLASSES)
+ENCODINGS = {cls.name: cls.encoding for cls in CLASSES}
 PAGER_WORDS = {"首页", "上一页", "下一页", "尾页", "末页", "上页", "下页"}
 
 
@@ -54,7 +55,7 @@ def fetch(ctx, site: str, path: str) -> tuple[int, dict, bytes]:
 def ok(ctx, site: str, path: str) -> str:
     status, _, body = fetch(ctx, site, path)
     assert status == 200, (site, path, status)
-    return body.decode("utf-8")
+    return body.decode(ENCODINGS[site])
 
 
 def squash(text: str) -> str:
@@ -139,13 +140,13 @@ def test_truth_paths_serve_the_report(world, name):
             if entry.get("raw_kind") in ("pdf", "docx") and path == entry["raw_path"]:
                 seen = file_text(entry["raw_kind"], body)           # a download listed as is
             elif entry.get("raw_kind") in ("pdf", "docx"):
-                page = body.decode("utf-8")
+                page = body.decode(ENCODINGS[name])
                 assert "网站标识码" in page and "当前位置" in page and entry["title"] in page
                 status, _, data = fetch(ctx, name, entry["raw_path"])
                 assert status == 200, entry["raw_path"]
                 seen = file_text(entry["raw_kind"], data)
             elif entry.get("raw_kind") == "image":
-                page = body.decode("utf-8")
+                page = body.decode(ENCODINGS[name])
                 assert len(entry["parts"]) == IMAGE_PAGES
                 for part in entry["parts"]:
                     assert f'<img src="{part}" width="100%"' in page
@@ -155,7 +156,7 @@ def test_truth_paths_serve_the_report(world, name):
                                                 if len(line) > 15)
                 continue
             else:
-                page = body.decode("utf-8")
+                page = body.decode(ENCODINGS[name])
                 assert "网站标识码" in page and "当前位置" in page
                 pages = [page] + [ok(ctx, name, p) for p in entry.get("parts", [path])[1:]]
                 for part in pages:
@@ -274,7 +275,7 @@ def test_columns_are_reached_from_the_home_page(world):
                 status, headers, body = fetch(ctx, name, path)
                 if status != 200 or "html" not in headers.get("Content-Type", ""):
                     continue
-                for a in lxml.html.document_fromstring(body.decode("utf-8")).iter("a"):
+                for a in lxml.html.document_fromstring(body.decode(ENCODINGS[name])).iter("a"):
                     target = urlsplit(urljoin(urljoin("http://h", path), a.get("href") or "#"))
                     local = target.path + (f"?{target.query}" if target.query else "")
                     # list rows and articles are not the way to a column: skip anchors with a title
@@ -462,3 +463,14 @@ def test_same_name_towns_are_distinct_reports(world):
     assert ctx.bases[site_name].rstrip("/") + original_path in page
     assert ok(ctx, site_name, original_path).count(original["title"]) >= 1
     assert sum(1 for e in reports(city) if e["repost_of"]) == 1
+
+
+def test_gbk_county_declares_its_charset_in_the_page_only(world):
+    ctx, sites = world
+    entry = reports(sites["same_name_towns_mianchi"])[0]
+    status, headers, body = fetch(ctx, "same_name_towns_mianchi", entry["paths"][0])
+    assert status == 200 and headers["Content-Type"] == "text/html"
+    assert b'content="text/html; charset=gb2312"' in body
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    assert entry["title"] in body.decode("gbk")

@@ -9,7 +9,9 @@ Three sites, three CMS families:
   ``tztg/{232-N}.htm``", pager ``span.p_pages`` / ``span.p_no`` / ``span.p_next`` and ``<span class="p_t">共31页</span>``).
 - ``same_name_towns_mianchi`` — 渑池县人民政府 on EmpireCMS (portals.md §3 "Other counter idioms: EmpireCMS
   ``/e/public/ViewClick/?classid=…&id=…&addclick=1``"): list ``index.html``, ``index_2.html`` …, pager opening
-  ``<a title="Total record">&nbsp;<b>N</b> </a>``, articles ``/<classpath>/<yyyy-mm-dd>/<id>.html``.
+  ``<a title="Total record">&nbsp;<b>N</b> </a>``, articles ``/<classpath>/<yyyy-mm-dd>/<id>.html``.  Its GBK edition:
+  pages declare ``charset=gb2312`` in a meta tag only (the HTTP header says ``text/html``) and are GBK bytes
+  (portals.md §4).
 - ``same_name_towns`` — 三门峡市人民政府 on a 开普云/UCAP template like www.gov.cn's (portals.md §3: body
   ``#UCAP-CONTENT``, ``…/YYYYMM/content_NNN.htm``, byline ``div.pages-date`` + ``<span class="font">来源：…</span>``)
   with the customised pager call of portals.md §1.1: ``createPageHTML('page_div', count, cur, 'home', 'htm', sum)``
@@ -308,6 +310,7 @@ class Mianchi(_County):
     name = "same_name_towns_mianchi"
     title = "渑池县人民政府"
     region = "渑池县"
+    encoding = "gbk"
     column = "/zwgk/zfxxgknb/"
     CLASSID = 37
     PER_PAGE = 12
@@ -336,10 +339,14 @@ class Mianchi(_County):
     def article_path(report: Report) -> str:
         return f"/zwgk/zfxxgknb/{report.published:%Y-%m-%d}/{report.docid}.html"
 
+    def _reply(self, page: str) -> Reply:
+        # the GBK edition of EmpireCMS: the charset is in the page's meta only (gb2312 declared, GBK bytes)
+        return html_reply(page, encoding="gbk", content_type="text/html")
+
     def _shell(self, title: str, crumbs: str, content: str) -> str:
         return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml"><head>
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />
 <title>{esc(title)}</title>
 <meta name="keywords" content="渑池县人民政府" /><meta name="description" content="渑池县人民政府门户网站" />
 <link href="/skin/default/css/style.css" rel="stylesheet" type="text/css" />
@@ -362,7 +369,7 @@ class Mianchi(_County):
 {body_html(report, "hanweb")}
 </div>
 <div class="show_tool"><a href="javascript:window.print()">打印本文</a> <a href="javascript:window.close()">关闭窗口</a></div></div>"""
-        return html_reply(self._shell(f"{report.title}_渑池县人民政府", self._CRUMBS, content))
+        return self._reply(self._shell(f"{report.title}_渑池县人民政府", self._CRUMBS, content))
 
     def list_page(self, chunk: list[Report], k: int, total: int, records: int, ctx: Context) -> Reply:
         lis = "\n".join(f'<li><span>{r.published:%Y-%m-%d}</span><a href="{self.article_path(r)}" target="_blank" '
@@ -382,23 +389,23 @@ class Mianchi(_County):
 <li><a href="/zwgk/zfxxgknb/">政府信息公开年报</a></li></ul></div>
 <div class="list_r"><div class="list_title">政府信息公开年报</div><ul class="list_news">{lis}</ul>
 <div class="list_page">{"".join(parts)}</div></div></div>"""
-        return html_reply(self._shell("政府信息公开年报_渑池县人民政府", self._CRUMBS, content))
+        return self._reply(self._shell("政府信息公开年报_渑池县人民政府", self._CRUMBS, content))
 
     def home(self, ctx: Context) -> Reply:
         content = ('<div class="w980 index"><div class="xw"><h3><a href="/xwzx/">新闻中心</a></h3><ul>'
                    '<li><a href="/xwzx/">渑池县召开2024年乡村振兴工作会议</a></li></ul></div>'
                    '<div class="zwgk_rk"><a href="/zwgk/">政务公开</a></div></div>')
-        return html_reply(self._shell("渑池县人民政府", '<a href="/">首页</a>', content))
+        return self._reply(self._shell("渑池县人民政府", '<a href="/">首页</a>', content))
 
     def hub(self, ctx: Context) -> Reply:
         content = ('<div class="w980 list"><ul class="zwgk"><li><a href="/zwgk/xxgkzn/">政府信息公开指南</a></li>'
                    '<li><a href="/zwgk/xxgkzd/">政府信息公开制度</a></li>'
                    '<li><a href="/zwgk/zfxxgknb/">政府信息公开年报</a></li></ul></div>')
-        return html_reply(self._shell("政务公开_渑池县人民政府",
+        return self._reply(self._shell("政务公开_渑池县人民政府",
                                       '<a href="/">首页</a>&nbsp;&gt;&nbsp;<a href="/zwgk/">政务公开</a>', content))
 
     def stub(self, title: str, ctx: Context) -> Reply:
-        return html_reply(self._shell(f"{title}_渑池县人民政府", '<a href="/">首页</a>',
+        return self._reply(self._shell(f"{title}_渑池县人民政府", '<a href="/">首页</a>',
                                       f'<div class="w980 list"><div class="list_title">{title}</div><p>暂无信息</p></div>'))
 
 
