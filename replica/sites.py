@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .aspnet import Aspnet
+from .audit_county import AuditCounty
 from .challenges import Jsl, Ruishu, Shield, Waf
 from .dataproxy import Dataproxy
 from .evolving import Evolving
@@ -21,7 +22,8 @@ from .wenku import Wenku
 from .yangcheng import Yangcheng
 
 SITE_NAMES = ("panshi", "tongyu", "jilin", "jianchuan", "yangcheng", "wenku", "traps",
-              "dataproxy", "gkmlpt", "aspnet", "jsl", "ruishu", "shield", "waf", "fujian", "evolving")
+              "dataproxy", "gkmlpt", "aspnet", "jsl", "ruishu", "shield", "waf", "fujian", "evolving",
+              "audit_county")
 
 
 def build_sites(scale: int = 1) -> list[Site]:
@@ -31,7 +33,7 @@ def build_sites(scale: int = 1) -> list[Site]:
     panshi = Panshi(scale)
     sites = [panshi, Tongyu(scale), Jilin(scale, panshi.songshan_path), Jianchuan(scale), Yangcheng(scale),
              Wenku(scale), Traps(scale), Dataproxy(scale), Gkmlpt(scale), Aspnet(scale), Jsl(scale), Ruishu(scale),
-             Shield(scale), Waf(scale), Fujian(scale), Evolving(scale)]
+             Shield(scale), Waf(scale), Fujian(scale), Evolving(scale), AuditCounty(scale)]
     assert tuple(s.name for s in sites) == SITE_NAMES
     return sites
 

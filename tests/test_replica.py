@@ -253,8 +253,8 @@ def test_table_figures_satisfy_the_template_sum_rules():
     for site in build_sites(1):
         for entry in site.truth:
             report = entry.get("_report")
-            if report is None or report.figures is None:
-                continue
+            if report is None or report.figures is None or report.extra.get("broken_sums"):
+                continue          # broken_sums: a report whose tables do not add up on purpose (audit_county)
             t3 = report.figures.table3
             for key, row in t3.items():
                 assert sum(row[:6]) == row[6], (report.title, key)

@@ -13,6 +13,7 @@ from crawler.read.extract import Page, byline_pairs, is_byline
 from crawler.read.metadata import extract_metadata
 from crawler.vocab import REPORT_NAME_RE
 
+from .audit import report_audit
 from .checks import prose_checks, table_checks
 from .prose import PROSE_KEYS, prose_figures
 from .sections import split_sections
@@ -74,7 +75,7 @@ def parse_text(text: str, *, title: str | None = None, agency: str | None = None
     sections = split_sections(lines, read.lines - read.heading_lines, title)
     checks = table_checks(read.tables, read.format) if read.tables else []
     checks += prose_checks(read.tables, figures)
-    return {
+    parsed = {
         "parser_version": PARSER_VERSION,
         "format": _format(read, sections, figures),
         "title": title,
@@ -90,6 +91,9 @@ def parse_text(text: str, *, title: str | None = None, agency: str | None = None
         "prose_figures": figures,
         "warnings": read.warnings,
     }
+    # deadline, sections, failing checks: what the report says on its own (reuse needs the store: audit.py)
+    parsed["audit"] = report_audit(parsed)
+    return parsed
 
 
 def _is_plain_text(body: bytes, name: str, content_type: str | None) -> bool:

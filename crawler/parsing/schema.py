@@ -67,6 +67,23 @@ _CHECK = {
 }
 
 
+_STRINGS_OR_NULL = {"type": ["array", "null"], "items": {"type": "string"}}
+_AUDIT = {
+    "type": "object", "title": "审计指标（本报告自身可知的部分；重复率见 parsed/audit.jsonl）",
+    "properties": {
+        "level": {"enum": ["government", "department", "township", None],
+                  "title": "机关层级：县级以上人民政府 / 县级以上人民政府部门 / 乡镇人民政府、街道办事处"},
+        "deadline": {"type": ["string", "null"], "title": "法定公布期限（YYYY-MM-DD；乡镇、街道无全国性期限时为 null）"},
+        "deadline_basis": {"type": "string", "title": "期限依据"},
+        "on_time": {"type": ["boolean", "null"], "title": "是否按期公布"},
+        "days_late": {"type": ["integer", "null"], "title": "逾期天数"},
+        "sections_present": {**_STRINGS_OR_NULL, "title": "已有的必备章节"},
+        "sections_missing": {**_STRINGS_OR_NULL, "title": "缺少的必备章节"},
+        "failing": {"type": "array", "items": {"type": "string"}, "title": "未通过的校验（规则[列]）"},
+    },
+}
+
+
 def parsed_schema() -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -119,6 +136,7 @@ def parsed_schema() -> dict:
             "tables_from": {"type": ["string", "null"]},
             "ocr": {"type": "boolean"},
             "ocr_confidence": {"type": ["number", "null"]},
+            "audit": _AUDIT,
         },
     }
 

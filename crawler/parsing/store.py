@@ -17,6 +17,7 @@ from pathlib import Path
 
 from crawler.archive.feed import read_feed
 
+from .audit import audit_store
 from .checks import cross_year_checks, prose_checks
 from .report import PARSER_VERSION, parse_text
 from .tables import read_tables
@@ -114,6 +115,7 @@ def parse_store(root: str | os.PathLike, *, force: bool = False, version: int = 
     finally:
         writer.close()
     write_cross_year(root, version)
+    audit_store(root, version)
     return counts
 
 
