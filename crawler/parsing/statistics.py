@@ -22,6 +22,7 @@ from .cells import normalise, read_cell
 _HEADER_WORDS = ("指标名称", "统计指标", "指标")
 _YEAR_COLUMNS = ("本年度", "统计数", "数量", "本年累计", "本年", "数据", "数值")
 _OTHER_COLUMNS = ("历年累计", "累计", "本期", "上年", "代码", "同比")
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}年度?(?:数据|数量|统计数)?")
 _UNITS = ("条", "件", "个", "人", "人次", "次", "万元", "元", "项", "期", "场", "%")
 
 # Leading numbering of an indicator: 一、 （一） 1. (1) 其中：
@@ -30,9 +31,10 @@ _NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[(（][
 # key -> (words one of which names the indicator, words that make it a sub-row or another figure)
 INDICATORS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "active_normative_docs": (("主动公开规范性文件", "规范性文件数"), ("制发", "新增")),
-    "active_disclosed": (("主动公开政府信息数", "主动公开信息数", "主动公开政府信息条数", "主动公开信息"),
+    "active_disclosed": (("主动公开政府信息数", "主动公开信息数", "主动公开政府信息条数", "主动公开文件数", "主动公开信息"),
                          ("规范性文件", "全文电子化", "其中", "网站", "公报", "微博", "微信", "新闻发布")),
-    "applications_received": (("收到申请数", "申请总数", "受理申请", "收到政府信息公开申请", "依申请公开申请数"),
+    "applications_received": (("收到申请数", "申请总数", "受理申请", "收到政府信息公开申请", "依申请公开申请数",
+                               "依申请公开总数", "受理政府信息公开申请"),
                               ("当面", "传真", "网络", "网上", "信函", "电子邮件", "其他形式")),
     "applications_answered": (("申请答复数", "答复总数", "申请办结数", "办结申请"),
                               ("同意", "部分公开", "不予公开", "不存在", "不属于", "非本", "按时", "延期", "告知")),
@@ -68,6 +70,9 @@ def _header(cells: list[str]) -> tuple[int, int] | None:
     if unit is None or not any(w in norm[0] for w in _HEADER_WORDS):
         return None
     figures = norm[unit + 1:]
+    for k, c in enumerate(figures):
+        if _YEAR_RE.fullmatch(c):
+            return k, len(figures)      # "2017年度": the report's year
     for words in _YEAR_COLUMNS:
         for k, c in enumerate(figures):
             if words in c and not any(o in c for o in _OTHER_COLUMNS if o not in words):

@@ -23,6 +23,7 @@ names the candidates.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -43,7 +44,7 @@ _ITEM_RE = re.compile(r"^(\d{1,2})\s*[.．、,，)）]")
 class Token:
     text: str
     norm: str
-    line: int
+    line: float             # the line's number (n + k/1000 for the k-th piece of a long flattened line)
     in_row: bool            # one cell of a row (tab-joined, or a text-layer line split at its spaces)
     cell: Cell | None       # its reading as a value, if it is one
     values_row: bool = False  # every cell of its line is a value
@@ -80,7 +81,7 @@ _PAGE_MARK_RE = re.compile(r"[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}
 # One character of a group label set vertically ("三", "、", "本" …) in front of a row on the same line.
 _VERTICAL_CHAR_RE = re.compile(r"^[\u4e00-\u9fff、，]$")
 # A label with its row's digits run on to it, no separator: "一、本年新收政府信息公开申请数量5320000055".
-_RUN_RE = re.compile(r"^(?P<label>.*[^\d\s.,，、．])(?P<run>\d{2,}|\d+\.\d+)$")
+_RUN_RE = re.compile(r"^(?P<label>.*[^\d\s.,，、．])(?P<run>\d+\.\d+|\d+)$")
 
 
 def _label_start(text: str) -> bool:
@@ -125,9 +126,47 @@ def _split_run(text: str) -> tuple[str, str] | None:
     return m.group("label"), m.group("run")
 
 
+# Where a row starts inside a page flattened into one line (a crawler's page text that kept no line
+# breaks): a numbered label, a table caption, or a 表二 row label.
+_ROW_START_RE = re.compile(
+    r"(?=[一二三四五六]、|[（(][一二三四五六七][）)]|\d[.、．](?=[\u4e00-\u9fff“])|第二十条|信息内容|申请人情况|"
+    r"行政复议行政诉讼|规章|行政规范性文件|(?<!行政)规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|"
+    r"行政事业性收费|政府集中采购)")
+LONG_LINE_CHARS = 150
+
+
+# A run of digits glued to its label at a line's end, and a line that is only digits: a number the
+# printed page wrapped ("行政事业性收费9" / "6.35").
+_GLUED_END_RE = re.compile(r"[\u4e00-\u9fff）)”]\d+$")
+_DIGITS_LINE_RE = re.compile(r"\d+(?:\.\d+)?")
+MIN_ROW_DIGITS = 7
+
+
+def _pieces(lines: list[str]) -> list[tuple[float, str]]:
+    """(line id, text) of every line; a long line holding the tables is cut where its rows start, its pieces
+    numbered n + k/1000 so that the line itself is not taken for a table line (its prose stays prose)."""
+    out: list[tuple[float, str]] = []
+    lines = list(lines)
+    for number, line in enumerate(lines):
+        nxt = lines[number + 1].strip() if number + 1 < len(lines) else ""
+        if _GLUED_END_RE.search(line.rstrip()) and _DIGITS_LINE_RE.fullmatch(nxt) and \
+                ("." in nxt or len(nxt) < MIN_ROW_DIGITS):
+            # too few digits to be a row of 表三 or 表四 on its own line: the rest of the number above
+            lines[number + 1] = line.rstrip() + lines[number + 1].strip()     # the wrapped number, whole again
+            continue
+        if (len(line) > LONG_LINE_CHARS and "\t" not in line
+                and ("申请人情况" in line or "第二十条" in line or "本年新收" in line)):
+            cuts = [m.start() for m in _ROW_START_RE.finditer(line)]
+            bounds = [0] + [c for c in cuts if c > 0] + [len(line)]
+            out += [(number + (k + 1) / 1000, line[a:b]) for k, (a, b) in enumerate(zip(bounds, bounds[1:])) if a < b]
+        else:
+            out.append((number, line))
+    return out
+
+
 def tokenize(lines: list[str]) -> list[Token]:
     tokens = []
-    for number, line in enumerate(lines):
+    for number, line in _pieces(lines):
         cells = line.split("\t")
         if len(cells) == 1:
             text = cells[0].strip()
@@ -144,10 +183,19 @@ def tokenize(lines: list[str]) -> list[Token]:
                 tokens.append(Token(text, normalise(text), number, False, read_cell(text)))
                 continue
             cells = split
+        else:
+            split = None
         row = []
-        for cell in cells:
+        for k, cell in enumerate(cells):
             run = _split_run(cell) if read_cell(cell) is None else None
             if run is not None:
+                rest = cells[k + 1:]
+                if rest and split is not None and all(c.strip().isdigit() for c in rest):
+                    # "（六）其他处理0 0 0 0 0 00": digits glued to the label, then more with stray spaces
+                    run = (run[0], " ".join([run[1]] + [c.strip() for c in rest]))
+                    row.append(Token(run[0], normalise(run[0]), number, True, None))
+                    row.append(Token(run[1], run[1], number, True, None, run=run[1]))
+                    break
                 row.append(Token(run[0], normalise(run[0]), number, True, None))
                 row.append(Token(run[1], run[1], number, True, None, run=run[1]))
             else:
@@ -255,8 +303,10 @@ def _pair(events: list) -> None:
     taken: set[int] = set()
 
     def fits(cells: list[Cell], width: int) -> bool:
-        return len(_trim(cells, width)) == width or (len(cells) == 1 and width > 1 and _digits(cells[0])
-                                                     and len(cells[0].printed.strip()) >= width)
+        if len(_trim(cells, width)) == width:
+            return True
+        run = _as_run(cells)
+        return run is not None and len(run.split()) < width <= len(run.replace(" ", ""))
 
     def options(i: int) -> list[int]:
         return [j for j in (i + 1, i - 1) if 0 <= j < len(events) and isinstance(events[j], list) and j not in taken
@@ -292,9 +342,11 @@ MAX_PART_DIGITS = 9
 MAX_CANDIDATES = 50
 
 
-def _compose(digits: str, free: int, forced) -> list[tuple[int, ...]]:
-    """Every way to cut `digits` into `free` numbers (no leading zeros) followed by the numbers
-    `forced(parts)` says must come next (their digits must be exactly what is left)."""
+def _compose(run: str, free: int, forced) -> list[tuple[int, ...]]:
+    """Every way to cut the digits of `run` into `free` numbers (no leading zeros; no number across a
+    space, which some runs keep between a few of their cells) followed by the numbers `forced(parts)`
+    says must come next (their digits must be exactly what is left)."""
+    digits, cuts = _digits_and_cuts(run)
     out: list[tuple[int, ...]] = []
 
     def walk(pos: int, parts: list[int]) -> None:
@@ -302,17 +354,37 @@ def _compose(digits: str, free: int, forced) -> list[tuple[int, ...]]:
             return
         if len(parts) == free:
             tail = forced(parts)
-            if tail is not None and "".join(str(v) for v in tail) == digits[pos:]:
+            if tail is not None and _reads_as(digits, cuts, pos, tail):
                 out.append(tuple(parts) + tuple(tail))
             return
         for n in range(1, min(MAX_PART_DIGITS, len(digits) - pos - (free - len(parts) - 1)) + 1):
             piece = digits[pos:pos + n]
-            if len(piece) > 1 and piece[0] == "0":
+            if (len(piece) > 1 and piece[0] == "0") or any(pos < c < pos + n for c in cuts):
                 break
             walk(pos + n, parts + [int(piece)])
 
     walk(0, [])
     return out
+
+
+def _digits_and_cuts(run: str) -> tuple[str, set[int]]:
+    """The run's digits, and the offsets where a space stood (a cut every reading must make)."""
+    digits, cuts = "", set()
+    for token in run.split():
+        if digits:
+            cuts.add(len(digits))
+        digits += token
+    return digits, cuts
+
+
+def _reads_as(digits: str, cuts: set[int], pos: int, numbers) -> bool:
+    """Whether digits[pos:] is exactly `numbers` printed one after another, cut wherever a space stood."""
+    for number in numbers:
+        text = str(number)
+        if not digits.startswith(text, pos) or any(pos < c < pos + len(text) for c in cuts):
+            return False
+        pos += len(text)
+    return pos == len(digits)
 
 
 def applicant_splits(digits: str, width: int) -> list[tuple[int, ...]]:
@@ -323,8 +395,9 @@ def applicant_splits(digits: str, width: int) -> list[tuple[int, ...]]:
     return _compose(digits, width - 1, lambda p: [sum(p)])
 
 
-def review_splits(digits: str) -> list[tuple[int, ...]]:
+def review_splits(run: str) -> list[tuple[int, ...]]:
     """Splits of 表四's fifteen cells: in each of its three rows 总计 = the four outcomes."""
+    digits, cuts = _digits_and_cuts(run)
     out: list[tuple[int, ...]] = []
 
     def walk(pos: int, cells: tuple[int, ...]) -> None:
@@ -334,36 +407,48 @@ def review_splits(digits: str) -> list[tuple[int, ...]]:
             if pos == len(digits):
                 out.append(cells)
             return
-        for parts, end in _compose_prefix(digits[pos:], 4):
-            walk(pos + end, cells + parts)
+        for parts, end in _compose_prefix(digits, cuts, pos, 4):
+            walk(end, cells + parts)
 
     walk(0, ())
     return out
 
 
-def _compose_prefix(digits: str, free: int) -> list[tuple[tuple[int, ...], int]]:
-    """Ways to read `free` numbers and then their sum from the start of `digits`: (cells, digits used)."""
+def _compose_prefix(digits: str, cuts: set[int], start: int, free: int) -> list[tuple[tuple[int, ...], int]]:
+    """Ways to read `free` numbers and then their sum from `start`: (cells, offset after them)."""
     out = []
 
     def walk(pos: int, parts: list[int]) -> None:
         if len(parts) == free:
             total = str(sum(parts))
-            if digits.startswith(total, pos):
-                out.append((tuple(parts) + (sum(parts),), pos + len(total)))
+            end = pos + len(total)
+            if digits.startswith(total, pos) and not any(pos < c < end for c in cuts):
+                out.append((tuple(parts) + (sum(parts),), end))
             return
         for n in range(1, min(MAX_PART_DIGITS, len(digits) - pos) + 1):
             piece = digits[pos:pos + n]
-            if len(piece) > 1 and piece[0] == "0":
+            if (len(piece) > 1 and piece[0] == "0") or any(pos < c < pos + n for c in cuts):
                 break
             walk(pos + n, parts + [int(piece)])
 
-    walk(0, [])
+    walk(start, [])
     return out
 
 
 def plain_splits(digits: str, width: int) -> list[tuple[int, ...]]:
     """Splits of a row no rule ties together (表二): only the digit count can single one out."""
     return _compose(digits, width, lambda p: [])
+
+
+def _as_run(values: list[Cell]) -> str | None:
+    """Value cells that are nothing but digit strings, as one run (spaces where the cells were apart)."""
+    printed = [v.printed.strip() for v in values]
+    return " ".join(printed) if printed and all(p.isdigit() for p in printed) else None
+
+
+def _split_needed(run: str, width: int) -> bool:
+    """Whether reading the run took cutting digits apart (fewer printed pieces than cells): inferred."""
+    return width > 1 and len(run.split()) < width
 
 
 def _candidates_text(cands: list[tuple[int, ...]]) -> str:
@@ -582,8 +667,10 @@ def read_applications(tokens: list[Token], span: tuple[int, int], fmt: str, out:
                 out.warnings.append(f"表三: row {slot.label} does not belong to the {fmt} format; ignored")
             continue
         values = slot.values
-        if slot.run is None and values and len(values) == 1 and width > 1 and _digits(values[0]):
-            slot.run = values[0].printed.strip()      # a single figure as long as a row: its cells run together
+        if slot.run is None and values and len(_trim(values, width)) != width:
+            run = _as_run(values)      # digits of several cells run together, some apart: one run
+            if run is not None and len(run.replace(" ", "")) >= width:
+                slot.run = run
         if slot.run is not None:
             cands = applicant_splits(slot.run, width)
             runs[slot.key] = (slot.run, slot.label, cands)
@@ -629,10 +716,19 @@ def application_equations(fmt: str, single_row: bool) -> list[tuple[list[str], l
             (results, ["total_processed"])]
 
 
+MAX_COMBINATIONS = 200_000
+
+
+def _equations_hold(equations: list, rows: dict, width: int) -> bool:
+    return all(sum(rows[r][c] for r in left) == sum(rows[r][c] for r in right)
+               for left, right in equations for c in range(width))
+
+
 def _resolve_runs(runs: dict, table: dict, fmt: str, subtotal: bool, out: TableRead) -> None:
-    """Keep the splits of each digit run that its row's rule allows and that agree with the column rules
-    (一+二 = （七）+四, results = （七）) over rows already known; a row with exactly one split left is
-    read, marked inferred; the others stay blank with a warning naming the candidates."""
+    """Keep the splits of each digit run that its row's rule allows, then those that take part in some
+    combination of the open rows' splits on which the column rules (一+二 = （七）+四, results = （七）)
+    hold; a row with exactly one split left is read (its cells marked inferred where digits had to be cut
+    apart); the others stay blank with a warning naming the candidates."""
     columns = [key for key, _ in APPLICANT_COLUMNS]
 
     def vector(cand: tuple[int, ...]) -> tuple[int, ...]:
@@ -642,38 +738,27 @@ def _resolve_runs(runs: dict, table: dict, fmt: str, subtotal: bool, out: TableR
     equations = application_equations(fmt, "other_processing" in table or "other_processing" in runs)
     known = {key: tuple(row[c] for c in columns) for key, row in table.items()
              if all(row.get(c) is not None for c in columns)}
-    changed = True
-    while changed:
-        changed = False
-        for key in list(cands):
+    known.update({key: c[0] for key, c in cands.items() if len(c) == 1})
+    open_rows = [key for key, c in cands.items() if len(c) > 1]
+    usable = [(left, right) for left, right in equations
+              if all(r in known or r in open_rows for r in left + right) and any(r in open_rows for r in left + right)]
+    combos = 1
+    for key in open_rows:
+        combos *= len(cands[key])
+    if open_rows and usable and combos <= MAX_COMBINATIONS:
+        # every combination of the open rows' splits, kept when the column rules hold on it
+        survivors = [choice for choice in itertools.product(*(cands[key] for key in open_rows))
+                     if _equations_hold(usable, {**known, **dict(zip(open_rows, choice))}, len(columns))]
+        for k, key in enumerate(open_rows):
+            cands[key] = sorted({choice[k] for choice in survivors})
             if len(cands[key]) == 1:
-                known[key] = cands.pop(key)[0]
-                changed = True
-                continue
-            keep = []
-            for cand in cands[key]:
-                trial = {**known, key: cand}
-                fits = True
-                for left, right in equations:
-                    rows = left + right
-                    if key not in rows or any(r not in trial for r in rows):
-                        continue
-                    for c in range(len(columns)):
-                        if sum(trial[r][c] for r in left) != sum(trial[r][c] for r in right):
-                            fits = False
-                            break
-                    if not fits:
-                        break
-                if fits:
-                    keep.append(cand)
-            if len(keep) < len(cands[key]):
-                cands[key] = keep
-                changed = True
+                known[key] = cands[key][0]
     for key, (run, label, found) in runs.items():
         if key in known and key not in table:
             table[key] = dict(zip(columns, known[key]))
-            for col in columns:
-                out.inferred[f"applications.{key}.{col}"] = True
+            if _split_needed(run, len(columns) + subtotal):
+                for col in columns:
+                    out.inferred[f"applications.{key}.{col}"] = True
             if key == "other_processing" and fmt == "2021":
                 out.variants["applications.other_processing"] = ("（六）其他处理 printed as a single row; the 2021 "
                                                                  "format's three sub-rows are absent")
@@ -681,11 +766,12 @@ def _resolve_runs(runs: dict, table: dict, fmt: str, subtotal: bool, out: TableR
         left = cands.get(key, [])
         table.setdefault(key, {c: None for c in columns})
         if not left:
-            out.warnings.append(f"表三: digits {run} in row {label} fit no split into {len(columns)} columns "
+            out.warnings.append(f"表三: digits {run} in row {label} (applications.{key}) fit no split into "
+                                f"{len(columns)} columns "
                                 f"(总计 = the applicants){'' if not found else ' agreeing with the other rows'}; "
                                 "cells left blank")
         else:
-            out.warnings.append(f"表三: digits {run} in row {label} split {len(left)} ways "
+            out.warnings.append(f"表三: digits {run} in row {label} (applications.{key}) split {len(left)} ways "
                                 f"({_candidates_text(left)}); cells left blank")
 
 
@@ -700,23 +786,26 @@ def read_review(tokens: list[Token], span: tuple[int, int], out: TableRead) -> d
     if not cells and not runs:
         return {}
     blank = {row: {col: None for col, _ in OUTCOME_COLUMNS} for row, _ in REVIEW_ROWS}
-    if len(cells) != 15 and (runs or (len(cells) == 1 and _digits(cells[0]))):
-        run = runs[0] if runs and not cells else cells[0].printed.strip() if len(cells) == 1 else None
-        if run is None or len(runs) + len(cells) > 1:
+    loose = _as_run(cells) if cells and len(cells) != 15 else None
+    if len(cells) != 15 and (runs or (loose and len(loose.split()) < 15 <= len(loose.replace(" ", "")))):
+        run = runs[0] if len(runs) == 1 and not cells else loose if not runs else None
+        if run is None:
             out.warnings.append(f"表四: {len(cells)} values and {len(runs)} digit runs for 15 cells; cells left blank")
             return blank
         out.runs_seen = True
         cands = review_splits(run)
         if len(cands) != 1:
-            out.warnings.append(f"表四: digits {run} " + (f"split {len(cands)} ways ({_candidates_text(cands)})"
+            out.warnings.append(f"表四: digits {run} (review_litigation.review, .litigation_direct, "
+                                ".litigation_after_review) " + (f"split {len(cands)} ways ({_candidates_text(cands)})"
                                                           if cands else "fit no split into 15 cells (总计 = the "
                                                           "four outcomes in each row)") + "; cells left blank")
             return blank
         table = {}
         for r, (row, _) in enumerate(REVIEW_ROWS):
             table[row] = {col: cands[0][r * 5 + c] for c, (col, _) in enumerate(OUTCOME_COLUMNS)}
-            for col, _ in OUTCOME_COLUMNS:
-                out.inferred[f"review_litigation.{row}.{col}"] = True
+            if _split_needed(run, 15):
+                for col, _ in OUTCOME_COLUMNS:
+                    out.inferred[f"review_litigation.{row}.{col}"] = True
         return table
     if len(cells) != 15:
         out.warnings.append(f"表四: {len(cells)} values for 15 cells; cells left blank")
@@ -778,21 +867,26 @@ def read_active(tokens: list[Token], span: tuple[int, int], fmt: str, out: Table
         row = by_key[slot.key]
         width = len(row.columns)
         values = slot.values
+        if slot.run is None and values and len(_trim(values, width)) != width:
+            run = _as_run(values)
+            if run is not None and len(run.split()) < width <= len(run.replace(" ", "")):
+                slot.run = run
         if slot.run is not None:
-            if width == 1:
+            if width == 1 and " " not in slot.run:
                 values = [read_cell(slot.run)]      # one cell: the digits after the label are its figure
             else:
-                cands = plain_splits(slot.run, width) if slot.run.isdigit() else []
+                cands = plain_splits(slot.run, width) if slot.run.replace(" ", "").isdigit() else []
                 out.runs_seen = True
                 table.setdefault(row.key, {col: None for col, _ in row.columns})
                 if len(cands) != 1:
-                    out.warnings.append(f"表二: digits {slot.run} in row {row.label} " + (
+                    out.warnings.append(f"表二: digits {slot.run} in row {row.label} (active.{row.key}) " + (
                         f"split {len(cands)} ways ({_candidates_text(cands)})" if cands else
                         f"fit no split into {width} columns") + "; cells left blank")
                     continue
                 table[row.key] = dict(zip((col for col, _ in row.columns), cands[0]))
-                for col, _ in row.columns:
-                    out.inferred[f"active.{row.key}.{col}"] = True
+                if _split_needed(slot.run, width):
+                    for col, _ in row.columns:
+                        out.inferred[f"active.{row.key}.{col}"] = True
                 continue
         if not values:
             continue
@@ -854,8 +948,8 @@ def read_tables(lines: list[str]) -> TableRead:
         out.format = fmt
         for name, (a, b) in spans.items():
             if name in out.tables:
-                out.lines.update(t.line for t in tokens[a:b])
-                if _section_heading(tokens[a]):
+                out.lines.update(t.line for t in tokens[a:b] if isinstance(t.line, int))
+                if _section_heading(tokens[a]) and isinstance(tokens[a].line, int):
                     out.heading_lines.add(tokens[a].line)
     else:
         out.printed.clear()
