@@ -227,7 +227,7 @@ REPOST_PREFIX_RE = re.compile(r"^\s*(?:[【\[［(（]\s*转载\s*[】\]］)）]|
 #: "信息公开年度\n报  告" joins to 信息公开年度报告).
 REPORT_TITLE_RE = re.compile(
     r"(?:政府信息公开|政务信息公开|信息公开|政务公开)(?:工作)?(?:年度|年)?(?:工作)?(?:年度报告|年报)"
-    r"|(?:政府信息公开|政务信息公开)(?:工作)?(?:情况)?报告"
+    r"|(?:政府信息公开|政务信息公开)(?:工作)?(?:情况)?的?报告"
 )
 
 #: Look-alike kinds recognised in the title (reports.md §9): (kind, pattern, reason). Checked in
@@ -237,20 +237,27 @@ TITLE_LOOKALIKES: tuple[tuple[str, str, str, bool], ...] = (
     ("interpretation", r"图解|一图读懂|一图看懂|图说|解读|问答", "title is an interpretation of a report", True),
     ("format_notice", r"年度报告格式|报告格式|格式[（(]试行[)）]|统一格式|年度报告有关事项的通知", "title is the national report-format notice", True),
     ("compile_notice", r"(?:编制|发布|报送|编报|做好|报告).{0,12}(?:工作)?的?通知|有关事项的通知", "title is a notice on compiling reports", True),
-    ("notice", r"(?:通知|通告|公告|函|批复|意见)$|印发", "title is a notice", True),
+    ("notice", r"(?:通知|通告|公告|函|批复|意见)$", "title is a notice", True),
+    # 关于印发… alone: an agency may publish its report under the cover line that issues it
+    ("notice", r"印发", "title is a notice", False),
     ("rules", r"制度|办法|规定|细则|规则|规范$", "title is a rule on annual reports", True),
     ("content_farm", r"范文|模板|范本|样本|样板|写作|怎么写|精选|\d+篇", "title is a template / content-farm page", True),
     ("work_points", r"工作要点|落实情况|贯彻落实|实施方案|工作方案|工作安排|任务分工", "title is a work-points / implementation page", True),
     ("website_report", r"网站.{0,6}年度报表|新媒体.{0,6}年度报表|年度报表|网站工作年度", "title is a government-website / new-media annual statement", True),
     ("rule_of_law_report", r"法治政府|依法行政", "title is a rule-of-law (法治政府建设) report", True),
-    ("institution_report", r"大学|学院|学校|高校|学年|中学|小学|幼儿园|医院|卫生院|供水|供电|供气|燃气|公交|自来水|公共企事业|企事业单位", "title is a school / hospital / public-enterprise report", True),
-    ("company_report", r"公司|股份|集团|上市|摘要|企业年度报告|企业年报|市场主体", "title is a company annual report", True),
-    ("budget", r"预算|决算|三公|经费", "title is a budget / final-accounts page", True),
+    # 行政学院 and 党校 are government agencies with disclosure duties; other 学院 are schools
+    ("institution_report", r"大学|(?<!行政)学院|学校|高校|学年|中学|小学|幼儿园|医院|卫生院|供水|供电|供气|燃气|公交|自来水|公共企事业|企事业单位", "title is a school / hospital / public-enterprise report", True),
+    ("company_report", r"公司|股份|集团|上市|企业年度报告|企业年报|市场主体", "title is a company annual report", True),
+    # a disclosure report may be published as a 摘要 too; a company's summary names its company
+    ("company_report", r"摘要", "title is a company annual report", False),
+    ("budget", r"预算|决算|三公", "title is a budget / final-accounts page", True),
+    ("budget", r"经费", "title is a budget / final-accounts page", False),
     ("statistical_bulletin", r"统计公报|国民经济和社会发展", "title is a statistical bulletin", True),
     ("government_work_report", r"政府工作报告", "title is a government work report", True),
     ("work_summary", r"工作总结|工作计划|总结", "title is a work summary / plan", True),
     ("guide", r"公开指南|公开目录|指南$|目录$", "title is a disclosure guide / catalogue", True),
-    ("news", r"召开|举办|举行|培训班|培训会|会议|部署会|推进会|座谈会|动员会", "title is a news item about reports", True),
+    # 中国人民政治协商会议…委员会 is an issuer, not a meeting
+    ("news", r"召开|举办|举行|培训班|培训会|(?<!协商)会议|部署会|推进会|座谈会|动员会", "title is a news item about reports", True),
     ("statistics_table", r"统计表|统计报表|统计数据|情况表", "title is a statistics table", False),
 )
 #: A title naming some other report (环境统计年度报告, 审计工作报告 …) when it names no disclosure report.
@@ -314,8 +321,13 @@ COLUMN_NAME_RE = re.compile(r"^(?:各?(?:部门|乡镇|镇街|街镇|镇|街道|
                             r"(?:政府|政务)?(?:信息)?(?:公开)?(?:工作)?(?:年度报告|年报)(?:专栏|栏目|专题)?$")
 # Per-year sub-columns: "2019年", "2019年度", "2019", "2019年度报告" (a directory URL decides).
 SUBCOLUMN_RE = re.compile(r"^(?:19|20)\d{2}(?:年度?)?(?:报告|年报|年度报告)?$")
-# Anything that names an annual report somewhere in its text or title.
-LINK_NAMES_REPORT_RE = re.compile(r"年度报告|年报")
+# Anything that names an annual report somewhere in its text or title: 年度报告, 年报, and the older titles
+# 政府信息公开工作报告 / 政府信息公开情况报告 (reports.md §6: pre-2019 reports often say neither).
+LINK_NAMES_REPORT_RE = re.compile(r"年度报告|年报|信息公开(?:年度)?(?:工作)?(?:情况)?的?报告")
+# Column names beyond COLUMN_NAME_RE's exact shapes (历年政府信息公开年报, 县政府及部门年报, 部门年报（续）,
+# 年度报告（2008-2023）, 政府信息公开年度工作报告): a name this short that names the report and no single year.
+COLUMN_NAME_MAX_LEN = 16
+YEAR_SPAN_RE = re.compile(r"[（(]?\s*(?:19|20)\d{2}\s*年?\s*[-—–~至到]\s*(?:(?:19|20)\d{2}\s*年?)?\s*[)）]?")
 YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 # Look-alike columns whose names end in 年报 (reports.md §9: 企业年报, 统计年报, 决算...): never a column.
 NOT_COLUMN_WORDS = ("企业", "公司", "统计", "决算", "预算", "财务", "工商", "法治")

@@ -5,6 +5,8 @@ Flags on the command line map onto these (`--store` -> NIANBAO_STORE, `--delay` 
 module through scrapy.cfg.
 """
 
+import shutil
+
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -20,6 +22,14 @@ NIANBAO_FSYNC = False
 NIANBAO_MAX_LISTING_PAGES = 200
 # Hub pages (信息公开, 政务公开 ...) walked from a start page before the annual-report column is reached.
 NIANBAO_DISCOVERY_HOPS = 2
+# Completeness (crawler/discover/completeness.py): each report column's entries found are counted against what
+# its pages state (共N条, totalRecord, page counts); a short column climbs the ladder static -> replayed data
+# calls -> Chromium exploration, and one still short is a recorded `listing` failure with the figures; a start
+# URL leading to no column is explored, then a `discovery` failure. Off in distributed crawls (no worker sees a
+# whole walk).
+NIANBAO_COMPLETENESS = True
+# Controls (more / next / page numbers / page selects) operated per page explored in Chromium at most.
+NIANBAO_EXPLORE_MAX_ACTIONS = 40
 # Contact URL published in the User-Agent so that site operators can reach the crawl's owner: the spider
 # sets USER_AGENT to NIANBAO_USER_AGENT with {contact_url} filled in, unless USER_AGENT is set explicitly.
 NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
@@ -129,7 +139,9 @@ DOWNLOAD_HANDLERS = {
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": "/usr/bin/chromium",     # Debian's package: no browser download is possible
+    # Debian's package (no browser download is possible), found on PATH like every other tool the crawl runs,
+    # so that `nianbao doctor` and a crawl agree on whether it is there
+    "executable_path": shutil.which("chromium") or "chromium",
     "headless": True,
     "args": ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--disable-gpu", "--no-first-run"],
@@ -150,6 +162,8 @@ ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 500,
     "pipelines.feed.FeedPipeline": 600,
     "pipelines.parse.ParsePipeline": 700,
+    # last: the fed report's feed record (no raw bytes) is what Scrapy's feed exports (-O items.jsonl) write
+    "pipelines.output.FeedRecordPipeline": 900,
 }
 # Parse each fed report into DIR/parsed/v<N>.jsonl as the crawl goes (the parsing stage, crawler.parsing);
 # off, `nianbao parse --store DIR` does it afterwards.
@@ -159,10 +173,13 @@ EXTENSIONS = {
     # the run's row in the store (its id stamps events and failures; a killed run keeps no finish time)
     "spiders.runs.RunRecorder": 0,
     "spiders.runs.ProgressLog": 0,
+    # no Scrapy banner below --log-level DEBUG, failures without tracebacks (spiders.logformatter)
+    "spiders.logformatter.QuietLog": 0,
 }
-# Seconds between two progress lines (sites done / total, reports found/new/revised, failures, queue, rate);
-# 0 turns them off. Scrapy's own LogStats line says the same in pages and items: off.
-NIANBAO_PROGRESS_INTERVAL = 30.0
+# Seconds between two progress lines (sites done / total, reports found/new/revised, failures, queue, rate,
+# the request waited on longest), logged at INFO or at LOG_LEVEL when higher; 0 turns them off. Scrapy's own
+# LogStats line says the same in pages and items: off.
+NIANBAO_PROGRESS_INTERVAL = 10.0
 LOGSTATS_INTERVAL = 0
 
 # Items carry raw bodies: log them by URL, never by repr.

@@ -21,6 +21,14 @@ Request meta keys:
   nianbao_known_run  known reports in a row so far in that walk (NIANBAO_KNOWN_RUN of them stop it)
   nianbao_recheck a conditional re-check of a known report page (304, 404/410, same bytes: no pipeline)
   nianbao_start   the start URL behind a remembered column: walked again when the column fails
+  nianbao_method  the rung of the completeness ladder that asked for a listing page: static | api | browser
+
+Completeness (crawler.discover.completeness): every report column's walk counts its entries against what its
+pages state (共N条, totalRecord, page counts). When the crawl goes idle, a column found short climbs the ladder —
+static walk, then replay of the data calls its scripts name (crawler.discover.scripts), then Chromium operating
+its controls (crawler.discover.exploration) — and one still short is a recorded failure, stage `listing`, with
+the figures. A start URL from which no column with entries was found is explored in Chromium once, then a
+recorded failure, stage `discovery`. Each judged column is saved in the store's `listings` table.
 
 Listings that plain HTML does not show: Hanweb dataproxy windows are POSTed (FormRequest), ASP.NET pagers
 posted back (form2request, Scrapy's successor to FormRequest.from_response), and a page whose list a script draws is rendered once in
@@ -37,28 +45,36 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections import defaultdict
 from dataclasses import asdict
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 from form2request import form2request
 from scrapy_playwright.page import PageMethod
 
 from crawler.discover.attachments import attachment_links
+from crawler.judge.classify import title_verdict
+from crawler.read.extract import extract_page
+from crawler.discover.completeness import ColumnLedger, ColumnWalk, Stated, stated_figures
+from crawler.discover.exploration import capture_response, explore
+from crawler.discover.scripts import script_calls
 from crawler.archive.crashpoints import crashpoint
 from crawler.read.encoding import DecodeError, decode_html
 from crawler.ops.incremental import is_due, reordered, unordered_page
 from crawler.items import FetchedFile, FetchedPage, FetchFailure
-from crawler.discover.jsonapi import ApiCall, next_api_call, read_api_page
+from crawler.discover.jsonapi import ApiCall, looks_like_list_api, next_api_call, read_api_page
 from crawler.discover.listing import analyse_listing
 from crawler.read.metadata import parse_date
 from crawler.archive.storage import utcnow
 from crawler.discover.urls import canonicalize, is_valid_http_url
-from crawler.vocab import LINK_NAMES_REPORT_RE
-from crawler.ops.resources import store_from_crawler
+from crawler.vocab import LINK_NAMES_REPORT_RE, SUBCOLUMN_RE
+from crawler.ops.resources import record_failure, store_from_crawler
 from spiders.browser import RENDER_META
 from spiders.failures import describe_failure
 
@@ -73,6 +89,7 @@ def _split_arg(value) -> list[str]:
     return [v.strip() for v in value if v and v.strip()]
 
 
+_WHOLE_DOCUMENT_RE = re.compile(r"<html|<body|<!doctype", re.I)
 _INDEX_PAGES = ("index.html", "index.htm", "index.shtml", "default.htm", "default.html")
 
 
@@ -129,6 +146,11 @@ class ReportsSpider(scrapy.Spider):
         self._walked = defaultdict(set)             # site -> listing pages requested this run
         self._early_stop: bool | None = None        # listings may stop at known reports (set on first use)
         self.shared = None     # spiders.frontier.SharedWalk in a distributed crawl (from_crawler)
+        self.columns = ColumnLedger()               # every report column's walk, for its completeness
+        self._starts: dict[str, str] = {}           # site -> its start URL (discovery is judged per start)
+        self._explored: set[str] = set()            # start URLs explored in Chromium for want of a column
+        self._failed_starts: set[str] = set()       # sites whose start page itself failed (already recorded)
+        self._judged_starts: set[str] = set()       # start URLs whose discovery failure is recorded
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -140,11 +162,17 @@ class ReportsSpider(scrapy.Spider):
         spider.max_renders = s.getint("NIANBAO_MAX_RENDERS_PER_SITE")
         spider.recheck = s.get("NIANBAO_RECHECK")
         spider.known_run = s.getint("NIANBAO_KNOWN_RUN")
+        spider.completeness = s.getbool("NIANBAO_COMPLETENESS", True)
+        spider.explore_actions = s.getint("NIANBAO_EXPLORE_MAX_ACTIONS", 40)
         spider.shared = None
         if str(s.get("SCHEDULER", "")).endswith("FrontierScheduler"):
             from crawler.distributed.frontier import worker_from_crawler
             from spiders.frontier import SharedWalk
             spider.shared = SharedWalk(worker_from_crawler(crawler))
+            # a column's pages are walked by many workers: none of them sees the whole walk
+            spider.completeness = False
+        if spider.completeness:
+            crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         if spider.recheck not in ("due", "all"):
             raise ValueError(f"NIANBAO_RECHECK must be due or all, not {spider.recheck!r}")
         if spider.browser not in ("never", "auto", "always"):
@@ -178,6 +206,7 @@ class ReportsSpider(scrapy.Spider):
                     request.meta["nianbao_start"] = url      # if the column is gone, walk from the start again
                     yield request
                 if not columns:
+                    self._starts.setdefault(site, url)
                     yield self._request(url, "start", site=site, hop=0)
         for url in self.backfill_urls:
             if is_valid_http_url(url):
@@ -282,9 +311,9 @@ class ReportsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, headers=headers,
                               priority=10 if role == "article" else 0)
 
-    def _render_request(self, url, role, *, site, hop, reason, referer=None):
+    def _render_request(self, url, role, *, site, hop, reason, referer=None, listing=None):
         recorder = XhrRecorder()
-        meta = self._meta(role, site, hop, playwright=True, playwright_include_page=True,
+        meta = self._meta(role, site, hop, playwright=True, playwright_include_page=True, nianbao_listing=listing,
                           playwright_page_event_handlers={"response": recorder},
                           # the list is drawn once its data calls have answered
                           playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")],
@@ -324,6 +353,10 @@ class ReportsSpider(scrapy.Spider):
         site = response.meta["nianbao_site"]
         role = response.meta["nianbao_role"]
         hop = response.meta["nianbao_hop"]
+        if response.meta.get("nianbao_api") and looks_like_list_api(response.body):
+            # a data call a column's script names, replayed (the "api" rung): its answer is JSON
+            yield from self.parse_api(response)
+            return
         if not isinstance(response, TextResponse):
             content_type = response.headers.get("Content-Type", b"?").decode("latin-1")
             yield FetchFailure(url=response.url, stage="fetch", site=site,
@@ -335,10 +368,13 @@ class ReportsSpider(scrapy.Spider):
             yield FetchFailure(url=response.url, stage="decode", site=site, reason=str(exc))
             return
         # Off a report column, analyse_listing returns only links that name an annual report.
-        listing = analyse_listing(decoded.text, response.url, encoding=decoded.encoding)
-        yield from self._follow(response, listing, site, role, hop)
+        # a fragment or data answer (no document around it) lands in the DOM of the page that asked for it
+        base = None if _WHOLE_DOCUMENT_RE.search(decoded.text[:4000]) else response.meta.get("nianbao_base")
+        listing = analyse_listing(decoded.text, response.url, encoding=decoded.encoding, column=role == "column",
+                                  base=base)
+        yield from self._follow(response, listing, site, role, hop, text=decoded.text)
         # a shell that is a report column, or a page with nothing else to follow, is worth one render
-        in_column = role == "column" or listing.is_report_column
+        in_column = self._in_column(role, listing)
         if listing.script_shell and (in_column or not (listing.column_links or listing.hub_links)):
             if self.browser == "never":
                 self.crawler.stats.inc_value("nianbao/browser/not_rendered")
@@ -348,7 +384,9 @@ class ReportsSpider(scrapy.Spider):
                 # the server never saw the link's #route, but the page's script draws the view it names
                 route = response.meta.get("nianbao_route", "")
                 yield self._render_request(response.url + route, role, site=site, hop=hop, reason="script_listing",
-                                           referer=response.url)
+                                           referer=response.url,
+                                           listing=(response.meta.get("nianbao_listing") or response.url)
+                                           if in_column else None)
 
     async def parse_rendered(self, response):
         """A listing as Chromium drew it; also replays the JSON list calls the page made, without the browser."""
@@ -358,7 +396,7 @@ class ReportsSpider(scrapy.Spider):
         site = response.meta["nianbao_site"]
         role = response.meta["nianbao_role"]
         hop = response.meta["nianbao_hop"]
-        listing = analyse_listing(response.text, response.url)
+        listing = analyse_listing(response.text, response.url, column=role == "column")
         calls = response.meta["nianbao_xhr"].calls
         self.crawler.stats.inc_value("nianbao/browser/listings")
         store_from_crawler(self.crawler).note_host(
@@ -366,11 +404,15 @@ class ReportsSpider(scrapy.Spider):
             f"{len(listing.report_links)} report links rendered, {len(calls)} JSON calls seen")
         for out in self._follow(response, listing, site, role, hop):
             yield out
-        in_column = role == "column" or listing.is_report_column
+        in_column = self._in_column(role, listing)
+        if in_column:
+            self._note_column(response, site, listing, response.text, method="browser")
         for call in calls:
             key = (call.method, call.url, call.body)
             if self._on_site(call.url, site) and self._first_time(site, key) and self._count_listing(site):
-                yield self._api_request(call, site=site, hop=hop, in_column=in_column, referer=response.url)
+                request = self._api_request(call, site=site, hop=hop, in_column=in_column, referer=response.url)
+                request.meta["nianbao_listing"] = response.meta.get("nianbao_listing") or response.url
+                yield request
 
     def parse_api(self, response):
         """One page of a JSON list API: its records are report links; the next page is the same call advanced."""
@@ -384,6 +426,10 @@ class ReportsSpider(scrapy.Spider):
             return
         page = read_api_page(data, response.url)
         seen = response.meta.get("nianbao_api_seen", 0) + len(page.records)
+        walk = self.columns.get(response.meta.get("nianbao_listing")) if in_column and self.completeness else None
+        if walk is not None:
+            walk.note_page([r.url for r in page.records], Stated(total=page.total, source=f"total {page.total} in the "
+                           f"list API's answer") if page.total else None, method="api")
         urls = [r.url for r in page.records]
         # the chain goes on while pages bring records the previous page did not (an API that answers any
         # page number with the same records is a pagination trap); the first call replays what the browser
@@ -412,17 +458,43 @@ class ReportsSpider(scrapy.Spider):
                                             referer=response.request.headers.get("Referer", b"").decode("latin-1")
                                             or None)
                 request.meta["nianbao_api_previous"] = urls
+                request.meta["nianbao_listing"] = response.meta.get("nianbao_listing")
                 yield request
         elif following is not None:
             logger.info("nianbao: list API %s repeated its previous page; not paging further", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
 
-    def _follow(self, response, listing, site, role, hop):
-        in_column = role == "column" or listing.is_report_column
+    def _in_column(self, role: str, listing) -> bool:
+        """Whether a page is walked as a report column: reached as one, or naming itself one (meta, title,
+        breadcrumb) with a main list that names a report. A label alone only proposes: a site root's template
+        may carry the column's name over a news list."""
+        return role == "column" or (listing.is_report_column and listing.list_names_reports)
+
+    def _note_column(self, response, site: str, listing, text: str, method: str = "static") -> ColumnWalk | None:
+        """Count a column page's entries and stated figures into its walk (keyed by the column's first page)."""
+        if not self.completeness:
+            return None
+        listing_url = response.meta.get("nianbao_listing") or response.url
+        walk = self.columns.walk(listing_url, site)
+        if not walk.first_html and text and not response.meta.get("nianbao_paged"):
+            walk.first_html, walk.base = text, listing.base
+        if not listing.report_links and walk.pages == 0 and any(
+                SUBCOLUMN_RE.match("".join(link.text.split())) for link in listing.column_links):
+            walk.parent = True           # a column of per-year sub-columns: each is judged on its own
+        walk.children |= {link.url for link in listing.column_links}
+        walk.note_page([link.url for link in listing.report_links], stated_figures(text) if text else None,
+                       method=response.meta.get("nianbao_method") or method)
+        return walk
+
+    def _follow(self, response, listing, site, role, hop, text: str = ""):
+        in_column = self._in_column(role, listing)
+        walk = self._note_column(response, site, listing, text) if in_column else None
         for link in listing.column_links:
-            if self._on_site(link.url, site) and self._count_listing(site):
+            if self._on_site(link.url, site) and self._count_listing(site, walk):
                 yield self._request(link.url, "column", site=site, hop=hop, referer=response.url, route=link.route)
-        if not listing.column_links and not in_column and hop < self.discovery_hops:
+        # Hubs are followed from any page that is not itself a column, column links or not: a home page's
+        # column link may be a news box's, while the disclosure hub leads to the real one.
+        if not in_column and hop < self.discovery_hops:
             for link in listing.hub_links:
                 if self._on_site(link.url, site) and self._count_listing(site):
                     yield self._request(link.url, "hub", site=site, hop=hop + 1, referer=response.url)
@@ -452,6 +524,11 @@ class ReportsSpider(scrapy.Spider):
         listing_url = response.meta.get("nianbao_listing") or response.url
         stop, may_stop = (self._stop_at_known(response, site, listing_url, listing, flags, best, paged)
                           if in_column else (False, False))
+        if stop and walk is not None:
+            walk.stopped_early = True    # a deliberate stop of a re-crawl: its completeness is the last full walk's
+        # a fragment's own pages are fragments too: their links resolve against the page that loads them
+        meta = {"nianbao_listing": listing_url, "nianbao_method": response.meta.get("nianbao_method"),
+                "nianbao_base": response.meta.get("nianbao_base") or listing.base}
         if in_column and (fresh or not paged) and not stop:
             # a listing that may stop at known reports is walked one page at a time, so that a run of them can
             # stop it before the later pages are asked for; any other listing has all its pages asked at once
@@ -459,18 +536,19 @@ class ReportsSpider(scrapy.Spider):
             if any(flags) and may_stop:
                 page_links = [u for u in page_links if not _index_aliases(u) & self._walked[site]][:1]
             for url in page_links:
-                if self._on_site(url, site) and self._count_listing(site):
+                if self._on_site(url, site) and self._count_listing(site, walk):
                     request = self._request(url, "column", site=site, hop=hop, referer=response.url, paged=True)
-                    request.meta.update(nianbao_listing=listing_url, nianbao_known_run=run)
+                    request.meta.update(nianbao_known_run=run, **meta)
                     yield request
             for form in listing.form_pages:
                 key = ("POST", form.url, tuple(form.formdata))
-                if self._on_site(form.url, site) and self._first_time(site, key) and self._count_listing(site):
+                if self._on_site(form.url, site) and self._first_time(site, key) and self._count_listing(site, walk):
                     yield scrapy.FormRequest(form.url, formdata=form.formdata, callback=self.parse_listing,
                                              errback=self.on_error,
-                                             meta=self._meta("column", site, hop, nianbao_paged=True),
+                                             meta=self._meta("column", site, hop, nianbao_paged=True,
+                                                             **{**meta, "nianbao_base": listing.base}),
                                              headers={"Referer": response.url, "X-Requested-With": "XMLHttpRequest"})
-            yield from self._postback_requests(response, listing, site, hop)
+            yield from self._postback_requests(response, listing, site, hop, walk)
         elif in_column and (listing.page_links or listing.form_pages or listing.postbacks):
             logger.info("nianbao: %s brought no new report links; not following its pages", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
@@ -498,18 +576,19 @@ class ReportsSpider(scrapy.Spider):
             return True, True
         return False, True
 
-    def _postback_requests(self, response, listing, site, hop):
+    def _postback_requests(self, response, listing, site, hop, walk=None):
         for postback in listing.postbacks:
             # a numbered page is the same page from wherever it is posted; "Next" depends on where it is
             absolute = postback.argument.removeprefix("Page$").isdigit()
             key = ("postback", response.url, postback.target, postback.argument,
                    None if absolute else hashlib.sha1(response.body).hexdigest())
-            if not self._first_time(site, key) or not self._count_listing(site):
+            if not self._first_time(site, key) or not self._count_listing(site, walk):
                 continue
             # the form that carries the page state (ASP.NET wraps the whole page in it); form2request is
             # what Scrapy 2.19 recommends over the deprecated FormRequest.from_response
             form = response.xpath('//form[.//input[@name="__VIEWSTATE"]]') or response.xpath("//form")
             if not form:
+                # the completeness check sees the pages this leaves out and sends the column to the browser
                 logger.info("nianbao: cannot post back %s on %s: no <form>", postback.argument, response.url)
                 continue
             data = form2request(form[0], {"__EVENTTARGET": postback.target, "__EVENTARGUMENT": postback.argument},
@@ -517,7 +596,8 @@ class ReportsSpider(scrapy.Spider):
             yield scrapy.Request(data.url, method=data.method, body=data.body,
                                  headers={**dict(data.headers), "Referer": response.url},
                                  callback=self.parse_listing, errback=self.on_error,
-                                 meta=self._meta("column", site, hop, nianbao_paged=True))
+                                 meta=self._meta("column", site, hop, nianbao_paged=True,
+                                                 nianbao_listing=response.meta.get("nianbao_listing") or response.url))
 
     def _first_time(self, site: str, key: tuple) -> bool:
         """Whether a POSTed listing page (dataproxy window, postback, list-API call) is new to the crawl: the
@@ -528,7 +608,16 @@ class ReportsSpider(scrapy.Spider):
         self._seen_forms[site].add(key)
         return self.shared is None or self.shared.first_time(site, key)
 
-    def _count_listing(self, site: str) -> bool:
+    def _count_listing(self, site: str, walk: ColumnWalk | None = None) -> bool:
+        """Whether one more listing page of the site may be asked for (NIANBAO_MAX_LISTING_PAGES); a column
+        whose walk the cap cuts is marked so, and reported incomplete."""
+        if self._take_listing(site):
+            return True
+        if walk is not None:
+            walk.capped = True
+        return False
+
+    def _take_listing(self, site: str) -> bool:
         if self.shared is not None:
             # the per-site caps hold for the whole crawl, not per worker
             if self.shared.take(site, "listing", self.max_listing_pages):
@@ -567,6 +656,11 @@ class ReportsSpider(scrapy.Spider):
             try:
                 decoded = decode_html(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
                 links = attachment_links(decoded.text, response.url)
+                if links and title_verdict(extract_page(decoded.text, response.url).title) is not None:
+                    # the title alone rejects the page (a look-alike): its files are not fetched; the
+                    # classify pipeline records the decision as for any page
+                    self.crawler.stats.inc_value("nianbao/attachment/skipped_lookalike", len(links))
+                    links = []
             except DecodeError:
                 pass      # the extract pipeline records the page's decode failure
         yield self._next_attachment(item, links)
@@ -602,7 +696,196 @@ class ReportsSpider(scrapy.Spider):
         # the URL as it was linked, not the hop of a redirect chain where it failed
         url = request.meta.get("redirect_urls", [request.url])[0]
         yield FetchFailure(url=url, stage=stage, reason=reason, site=request.meta.get("nianbao_site"))
+        if request.meta.get("nianbao_role") == "start":
+            self._failed_starts.add(request.meta.get("nianbao_site"))   # its failure says why nothing was found
         start = request.meta.get("nianbao_start")
         if start and start not in self._walked[request.meta["nianbao_site"]]:
             # a remembered column failed (moved, removed): discover the site's columns from its start URL
+            self._starts.setdefault(request.meta["nianbao_site"], start)
             yield self._request(start, "start", site=request.meta["nianbao_site"], hop=0)
+
+    # -- completeness: the ladder a short column climbs when the crawl goes idle -----------------------------
+    def on_idle(self, spider=None):
+        """spider_idle: judge every column walked; escalate the short ones one rung, record the rest."""
+        scheduled = []
+        for walk in self.columns:
+            if walk.finished:
+                continue
+            if walk.parent or walk.stopped_early or self.columns.is_parent(walk):
+                walk.finished = True
+                continue
+            if walk.complete:
+                self._finish_column(walk)
+                continue
+            while not walk.finished:
+                rung = walk.next_rung()
+                if rung is None:
+                    self._finish_column(walk)
+                    break
+                requests, why_not = self._escalate(walk, rung)
+                walk.tried.append(rung if requests else f"{rung} ({why_not})")
+                if requests:
+                    logger.info("nianbao: column %s: found %d%s; trying %s", walk.url, len(walk.found),
+                                f" of {walk.expected}" if walk.expected is not None else "", rung)
+                    self.crawler.stats.inc_value(f"nianbao/listing/escalated/{rung}")
+                    scheduled += requests
+                    break
+        if not scheduled:
+            scheduled = self._discovery_checks()
+        for request in scheduled:
+            self.crawler.engine.crawl(request)
+        if scheduled:
+            raise DontCloseSpider
+
+    def _escalate(self, walk: ColumnWalk, rung: str) -> tuple[list, str]:
+        """The requests of one rung for a short column, or none and why not."""
+        if rung == "api":
+            requests = []
+            for call in script_calls(walk.first_html, walk.url):
+                key = (call.method, call.url, None)
+                if not self._first_time(walk.site, key) or not self._count_listing(walk.site, walk):
+                    continue
+                meta = self._meta("column", walk.site, 0, nianbao_paged=True, nianbao_listing=walk.url,
+                                  nianbao_method="api", nianbao_column=True, nianbao_base=walk.base or None,
+                                  nianbao_api=asdict(ApiCall(call.url, call.method, None, None)))
+                requests.append(scrapy.Request(call.url, method=call.method, callback=self.parse_listing,
+                                               errback=self.on_error, meta=meta,
+                                               headers={"Referer": walk.url, "X-Requested-With": "XMLHttpRequest"}))
+            return requests, "no data call in the page's scripts"
+        if self.browser == "never":
+            return [], "NIANBAO_BROWSER is never"
+        if not self._count_render(walk.site):
+            return [], "render cap reached"
+        return [self._explore_request(walk.url, "column", site=walk.site, hop=0, listing=walk.url)], ""
+
+    def _finish_column(self, walk: ColumnWalk) -> None:
+        walk.finished = True
+        self.crawler.stats.inc_value("nianbao/listing/columns")
+        self._store().save_completeness(walk.url, walk.site, **walk.record())
+        if walk.complete:
+            return
+        self.crawler.stats.inc_value("nianbao/listing/incomplete")
+        record_failure(self.crawler, walk.url, "listing", walk.shortfall(), walk.site)
+
+    def _discovery_checks(self) -> list:
+        """A start URL that led to no column with entries and no report link: explored in Chromium once, then a
+        recorded failure naming what was tried."""
+        out = []
+        for site, start in self._starts.items():
+            if site in self._failed_starts or start in self._judged_starts:
+                continue
+            if any(w.found for w in self.columns.of_site(site)) or self._seen_reports[site]:
+                continue
+            if start not in self._explored and self.browser != "never" and self._count_render(site):
+                self._explored.add(start)
+                logger.info("nianbao: no report column found from %s; exploring it in Chromium", start)
+                self.crawler.stats.inc_value("nianbao/discovery/explored")
+                out.append(self._explore_request(start, "start", site=site, hop=0))
+                continue
+            self._judged_starts.add(start)
+            tried = "static walk" + (", Chromium exploration" if start in self._explored else
+                                     " (no browser: " + ("NIANBAO_BROWSER is never" if self.browser == "never"
+                                                         else "render cap reached") + ")")
+            record_failure(self.crawler, start, "discovery",
+                           f"no report column found: walked {self._listing_pages[site]} listing pages, rendered "
+                           f"{self._renders[site]}; tried {tried}", site)
+        return out
+
+    def _explore_request(self, url, role, *, site, hop, listing=None):
+        captures: list = []
+
+        async def on_response(response):
+            await capture_response(response, captures)
+
+        meta = self._meta(role, site, hop, playwright=True, playwright_include_page=True, nianbao_listing=listing,
+                          nianbao_method="browser", nianbao_captures=captures,
+                          playwright_page_event_handlers={"response": on_response},
+                          playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")],
+                          **{RENDER_META: "explore"})
+        return scrapy.Request(url, callback=self.parse_explored, errback=self.on_error, meta=meta, dont_filter=True)
+
+    async def parse_explored(self, response):
+        """A page operated in Chromium (crawler.discover.exploration): every state it showed is read as a
+        listing; the data calls it made are read too, and replayed without the browser for later pages."""
+        page = response.meta.get("playwright_page")
+        site, role, hop = response.meta["nianbao_site"], response.meta["nianbao_role"], response.meta["nianbao_hop"]
+        walk = self.columns.get(response.meta.get("nianbao_listing"))
+        snapshots, captures = [(response.url, response.text)], response.meta.get("nianbao_captures", [])
+        if page is not None:
+            try:
+                result = await explore(page, max_actions=self.explore_actions, captures=captures)
+                snapshots, captures = result.snapshots or snapshots, result.captures
+                self.crawler.stats.inc_value("nianbao/browser/actions", len(result.actions))
+            except Exception as exc:        # the page crashed or closed under us: what loaded still counts
+                logger.warning("nianbao: exploring %s stopped: %s", response.url, exc)
+            finally:
+                await page.close()
+        self.crawler.stats.inc_value("nianbao/browser/explored")
+        page_base = None        # the answers of the page's calls land in its DOM: their links resolve against it
+        for url, html in snapshots:
+            listing = analyse_listing(html, url, column=walk is not None)
+            page_base = page_base or listing.base
+            for out in self._read_explored(listing, html, site, role, hop, walk, response.url):
+                yield out
+        for capture in captures:
+            if "json" in capture.content_type or capture.text.lstrip()[:1] in "[{":
+                try:
+                    data = json.loads(capture.text)
+                except ValueError:
+                    continue
+                api_page = read_api_page(data, capture.url)
+                if not api_page.records:
+                    continue
+                in_column = walk is not None
+                if walk is not None:
+                    walk.note_page([r.url for r in api_page.records],
+                                   Stated(total=api_page.total, source=f"total {api_page.total} in the list API's answer")
+                                   if api_page.total else None, method="api")
+                records = [r for r in api_page.records if in_column or LINK_NAMES_REPORT_RE.search(r.title)]
+                for out in self._articles([(r.url, parse_date(r.date) if r.date else None) for r in records], site,
+                                          response.url):
+                    yield out
+                call = ApiCall(capture.url, capture.method, capture.body, capture.request_content_type)
+                following = next_api_call(call, api_page, len(api_page.records))
+                if following is not None and self._first_time(site, (following.method, following.url, following.body)):
+                    request = self._api_request(following, site=site, hop=hop, in_column=in_column,
+                                                seen=len(api_page.records), referer=response.url)
+                    request.meta.update(nianbao_api_previous=[r.url for r in api_page.records],
+                                        nianbao_listing=walk.url if walk is not None else None)
+                    yield request
+            elif "html" in capture.content_type or capture.text.lstrip().startswith("<"):
+                listing = analyse_listing(capture.text, capture.url, column=walk is not None,
+                                          base=None if _WHOLE_DOCUMENT_RE.search(capture.text[:4000]) else page_base)
+                for out in self._read_explored(listing, capture.text, site, role, hop, walk, response.url):
+                    yield out
+
+    def _read_explored(self, listing, html, site, role, hop, walk, referer):
+        """Follow what one rendered state (or fragment) of an explored page offers."""
+        if walk is not None:
+            walk.note_page([link.url for link in listing.report_links], stated_figures(html), method="browser")
+            yield from self._articles([(link.url, link.date) for link in listing.report_links], site, referer)
+            for link in listing.column_links:      # per-year sub-columns drawn by script
+                if self._on_site(link.url, site) and self._count_listing(site):
+                    yield self._request(link.url, "column", site=site, hop=hop, referer=referer, route=link.route)
+            return
+        in_column = self._in_column(role, listing)
+        for link in listing.column_links:
+            if self._on_site(link.url, site) and self._count_listing(site):
+                yield self._request(link.url, "column", site=site, hop=hop, referer=referer, route=link.route)
+        if not in_column and hop < self.discovery_hops:
+            for link in listing.hub_links:
+                if self._on_site(link.url, site) and self._count_listing(site):
+                    yield self._request(link.url, "hub", site=site, hop=hop + 1, referer=referer)
+        links = listing.report_links if in_column else [
+            link for link in listing.report_links if LINK_NAMES_REPORT_RE.search(f"{link.text} {link.title}")]
+        yield from self._articles([(link.url, link.date) for link in links], site, referer)
+
+    def _articles(self, links, site, referer):
+        """Article requests for (url, listed date) pairs not scheduled yet and not known to the store."""
+        known = self._known_pages(site)
+        for url, listed in links:
+            if not self._on_site(url, site) or url in self._seen_reports[site]:
+                continue
+            self._seen_reports[site].add(url)
+            if url not in known:
+                yield self._request(url, "article", site=site, referer=referer, listed=listed)

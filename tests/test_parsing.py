@@ -17,7 +17,7 @@ from crawler.parsing.template import APPLICATION_ROWS, all_cell_paths, cell_labe
 from replica.corpus import seed_file
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "crawler" / "replica" / "data"
+DATA = REPO / "replica" / "data"
 def _seed(prefix: str) -> str:
     """A seed text as captured, from the copies bundled with the replica (replica.corpus.seed_file):
     a missing seed is an error, never a skip."""

@@ -95,15 +95,25 @@ CREATE TABLE IF NOT EXISTS robots (
     host TEXT PRIMARY KEY, status INTEGER NOT NULL, body BLOB, fetched_at TEXT NOT NULL);
 """
 # Columns added after a table first shipped: (table, column, declaration), applied to older stores.
-_MIGRATIONS = (("failures", "run_id", "TEXT"), ("pages", "text_id", "TEXT"))
+_MIGRATIONS = (("failures", "run_id", "TEXT"), ("pages", "text_id", "TEXT"),
+               # completeness of a column's last full walk (crawler.discover.completeness)
+               ("listings", "expected", "INTEGER"), ("listings", "found", "INTEGER"), ("listings", "method", "TEXT"),
+               ("listings", "complete", "INTEGER"), ("listings", "stated", "TEXT"), ("listings", "tried", "TEXT"),
+               ("listings", "checked_at", "TEXT"))
 
 
 class LocalStore:
     """Local files + SQLite. Safe to share between the pipelines of one crawl (one connection, one lock)."""
 
-    def __init__(self, root: str | os.PathLike, fsync: bool = False):
+    def __init__(self, root: str | os.PathLike, fsync: bool = False, read_only: bool = False):
         self.root = Path(root)
         self.fsync = fsync
+        self.read_only = read_only
+        if read_only:
+            self._db = _open_read_only(self.root)
+            self._lock = threading.Lock()
+            self.run_id = None
+            return
         try:
             (self.root / "raw" / "sha256").mkdir(parents=True, exist_ok=True)
             (self.root / "feed").mkdir(exist_ok=True)
@@ -321,6 +331,31 @@ class LocalStore:
                    " first_urls=excluded.first_urls, last_walked=excluded.last_walked",
                    (url, site, int(unordered), json.dumps(first_urls), utcnow()))
 
+    def save_completeness(self, url: str, site: str | None, expected: int | None, found: int, method: str,
+                          complete: bool, stated: str = "", tried: str = "") -> None:
+        """How complete the walk of a report column was: what its pages state (`expected`, None when they state
+        nothing), the entries found, the highest means used (static | api | browser) and what was tried."""
+        now = utcnow()
+        self._exec("INSERT INTO listings (url, site, unordered, first_urls, last_walked, expected, found, method,"
+                   " complete, stated, tried, checked_at) VALUES (?,?,0,'[]',?,?,?,?,?,?,?,?)"
+                   " ON CONFLICT(url) DO UPDATE SET expected=excluded.expected, found=excluded.found,"
+                   " method=excluded.method, complete=excluded.complete, stated=excluded.stated,"
+                   " tried=excluded.tried, checked_at=excluded.checked_at",
+                   (url, site, now, expected, found, method, int(complete), stated, tried, now))
+
+    def completeness(self, site: str | None = None) -> list[dict]:
+        """Every report column whose walk was judged, with its completeness fields."""
+        sql = ("SELECT url, site, expected, found, method, complete, stated, tried, checked_at FROM listings"
+               " WHERE checked_at IS NOT NULL")
+        args: tuple = ()
+        if site is not None:
+            sql += " AND site=?"
+            args = (site,)
+        rows = self._rows(sql + " ORDER BY site, url", args)
+        for row in rows:
+            row["complete"] = bool(row["complete"])
+        return rows
+
     def rejected_urls(self, site: str) -> list[str]:
         """Pages of a site the classifier rejected (look-alikes): not fetched again on a walk."""
         rows = self._exec("SELECT DISTINCT d.url FROM decisions d JOIN fetches f ON f.url = d.url AND f.site = ?"
@@ -396,11 +431,31 @@ class LocalStore:
             self._db.close()
 
 
-def open_store(location: str | os.PathLike, fsync: bool = False) -> LocalStore:
-    """Open the store named by `location` (a local directory for now)."""
+def _open_read_only(root: Path) -> sqlite3.Connection:
+    """The catalogue of an existing store, for reading only: nothing is created, and a store the user may
+    not write (another owner's, a read-only mount) still reads. SQLite's read-only mode needs the WAL's
+    shared-memory file; where it cannot make one, the file is opened as immutable (a store nobody can
+    write here does not change under us)."""
+    path = root / "nianbao.sqlite"
+    if not path.is_file():
+        raise StoreError(f"no store at {root} (no nianbao.sqlite there)")
+    for mode in ("mode=ro", "immutable=1"):
+        try:
+            db = sqlite3.connect(f"{path.absolute().as_uri()}?{mode}", uri=True, check_same_thread=False,
+                                 isolation_level=None)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.Error as exc:
+            error = exc
+    raise StoreError(f"cannot read store at {root}: {error}")
+
+
+def open_store(location: str | os.PathLike, fsync: bool = False, read_only: bool = False) -> LocalStore:
+    """Open the store named by `location` (a local directory for now). `read_only`: an existing store only
+    (StoreError when there is none: a mistyped path must not become an empty store), nothing written."""
     loc = os.fspath(location)
     if not loc:
         raise StoreError("no store location given (NIANBAO_STORE / --store)")
     if "://" in loc and not loc.startswith("file://"):
         raise StoreError(f"unsupported store location {loc!r}: only local directories for now")
-    return LocalStore(loc.removeprefix("file://"), fsync=fsync)
+    return LocalStore(loc.removeprefix("file://"), fsync=fsync, read_only=read_only)

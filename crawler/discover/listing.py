@@ -15,10 +15,12 @@ from w3lib.url import safe_url_string
 from crawler.discover.sites import hints_for
 from crawler.discover.urls import canonicalize, is_valid_http_url
 from crawler.vocab import (
+    COLUMN_NAME_MAX_LEN,
     COLUMN_NAME_RE,
     SUBCOLUMN_RE,
     LINK_NAMES_REPORT_RE,
     YEAR_RE,
+    YEAR_SPAN_RE,
     NOT_COLUMN_WORDS,
     HUB_NAME_RE,
     HUB_EXCLUDE_WORDS,
@@ -93,6 +95,10 @@ class Listing:
     postbacks: list["Postback"] = field(default_factory=list)      # ASP.NET pager postbacks
     is_report_column: bool = False
     script_shell: bool = False      # the list is drawn by script: nothing to follow without a browser
+    # the page's main list names an annual report: what confirms a page's own label (meta, title,
+    # breadcrumb) that it is the report column — a site root's template may carry the column's name
+    list_names_reports: bool = False
+    base: str = ""                  # the URL relative links resolve against (<base href>, else the page's)
 
 
 @dataclass(frozen=True)
@@ -246,7 +252,8 @@ def _full_title(text: str, title_attr: str) -> str:
 
 
 def _href_url(href: str, base: str, charset: str | None) -> str | None:
-    href = strip_html5_whitespace(href)
+    # markup carried inside a script string or JSON keeps its escapes: href=\"art/1.html\"
+    href = strip_html5_whitespace(href).replace("\\/", "/").strip("\\\"'")
     if not href or href.startswith("#") or href[:11].lower().startswith(NON_PAGE_SCHEMES):
         return None
     try:
@@ -372,7 +379,13 @@ def _labels(root, url: str) -> list[str]:
 
 
 def _is_column_name(text: str) -> bool:
-    return bool(COLUMN_NAME_RE.match(text)) and not any(w in text for w in NOT_COLUMN_WORDS)
+    if any(w in text for w in NOT_COLUMN_WORDS):
+        return False
+    if COLUMN_NAME_RE.match(text):
+        return True
+    # the other names portals give the column: short, naming the report, no single year (a title has one)
+    bare = YEAR_SPAN_RE.sub("", text)
+    return len(bare) <= COLUMN_NAME_MAX_LEN and bool(LINK_NAMES_REPORT_RE.search(bare)) and not YEAR_RE.search(bare)
 
 
 def _is_report_column_page(labels: list[str], url: str) -> bool:
@@ -847,7 +860,8 @@ def _classify(candidates: list[_Anchor], in_column: bool, listing_url: str, coun
 
 
 # --- top level --------------------------------------------------------------------------------------
-def analyse_listing(html: str, url: str, encoding: str | None = None) -> Listing:
+def analyse_listing(html: str, url: str, encoding: str | None = None, column: bool = False,
+                    base: str | None = None) -> Listing:
     """What a listing page offers the crawler. Stages:
 
     1. parse once (Hanweb datastore records spliced in first) and collect every usable <a href>,
@@ -868,6 +882,10 @@ def analyse_listing(html: str, url: str, encoding: str | None = None) -> Listing
 
     `encoding` is the charset the page was decoded with (the HTTP header's); non-ASCII query text
     in hrefs is percent-encoded with it as a browser would (default: the <meta> charset, else UTF-8).
+    `column`: the page is known to be (a page of) a report column, whatever it calls itself — a list
+    fragment a column's script loads, a column's later page without labels — so its main list is the column's.
+    `base`: the base URL of the page whose script fetched this answer (a fragment or data-proxy answer lands
+    in that page's DOM, so its relative links resolve against that page).
     A URL lands in one list only (pages, then columns, reports, hubs); the page itself in none.
     Never raises on bad markup: an unparseable page gives an empty Listing.
     """
@@ -878,7 +896,8 @@ def analyse_listing(html: str, url: str, encoding: str | None = None) -> Listing
     url = canonicalize(url)
     hints = hints_for(url)
     page_keys = PAGE_QUERY_KEYS | frozenset(k.lower() for k in hints.page_keys)
-    base = _base_url(root, url)
+    base = base or _base_url(root, url)
+    listing.base = base
     anchors = _anchors(root, base, _query_charset(encoding) or _meta_charset(root))
     has_records = next(root.iter("record"), None) is not None
 
@@ -888,15 +907,21 @@ def analyse_listing(html: str, url: str, encoding: str | None = None) -> Listing
     counts = _anchor_counts(anchors)
     chrome = _ChromeCache()
 
-    in_column = _is_report_column_page(_labels(root, url), url)
+    in_column = column or _is_report_column_page(_labels(root, url), url)
     kinds, entries = _classify(candidates, in_column, url, counts, chrome)
     main, main_row = _main_list(entries)
+    if in_column and not main:
+        # a column whose rows sit in chrome-looking markup (class="xxgk_navli"): the rows' own shape decides
+        kinds, entries = _classify(candidates, in_column, url, counts, lambda el: False)
+        main, main_row = _main_list(entries)
     if not in_column and main_row is not None and _is_column_name(_list_heading(main_row)):
         # Only the list's own heading names the column: sub-column links ("2019年") now count.
         in_column = True
         kinds, entries = _classify(candidates, in_column, url, counts, chrome)
         main, _ = _main_list(entries)
     listing.is_report_column = in_column
+    listing.list_names_reports = any(
+        LINK_NAMES_REPORT_RE.search(f"{a.text} {a.title} {a.title_attr}") for a in candidates if id(a) in main)
 
     # Off a report column the main list is news or other disclosures: only named reports count.
     for anchor in candidates:

@@ -8,6 +8,7 @@ pipelines all take it from here, so none of them imports another shell.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from datetime import datetime, timezone
@@ -17,7 +18,9 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.archive.storage import LocalStore, open_store
 
-__all__ = ["store_from_crawler"]
+__all__ = ["store_from_crawler", "record_failure"]
+
+logger = logging.getLogger(__name__)
 
 
 def store_from_crawler(crawler) -> LocalStore:
@@ -52,3 +55,12 @@ def _distributed_store(crawler, location: str, archive_url: str):
     index = SharedIndex(worker_from_crawler(crawler), prefix=s.get("NIANBAO_INDEX_KEY", "nianbao:index"))
     return DistributedStore(location, archive, index, fsync=s.getbool("NIANBAO_FSYNC"),
                             stream=s.get("NIANBAO_FEED_STREAM") or None)
+
+
+def record_failure(crawler, url: str, stage: str, reason: str, site: str | None) -> None:
+    """One failure: a row in the store's `failures`, a stats counter (nianbao/failure/<stage>) and one warning
+    line. The failure pipeline records the FetchFailure items callbacks yield; the spider calls this directly
+    for what it finds outside a callback (a column still short when the crawl goes idle)."""
+    store_from_crawler(crawler).record_failure(url, stage, reason, site)
+    crawler.stats.inc_value(f"nianbao/failure/{stage}")
+    logger.warning("failed %s [%s]: %s", url, stage, reason)
