@@ -405,6 +405,11 @@ def test_extensionless_download_variants(world):
             page = ok(ctx, "extensionless_downloads", entry["paths"][0])
             assert f'href="{raw.replace("&", "&amp;")}"' in page
     assert kinds == {"pdf", "docx"}
+    # a look-alike comes the same way: a named Word file straight from the list
+    fake = next(e for e in site.truth if e["kind"] == "lookalike" and e["path"].startswith("/attach/download?"))
+    status, headers, data = fetch(ctx, "extensionless_downloads", fake["path"])
+    assert status == 200 and data[:2] == b"PK"
+    assert unquote(headers["Content-Disposition"].split("filename*=UTF-8''", 1)[1]) == fake["title"] + ".docx"
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")

@@ -6,7 +6,8 @@ Evidence:
 - shared/reference/portals.md §3 "Anhui 集约化": details at ``/public/<organId>/<id>.html``, attachments under
   FastDFS-style ``/group6/M00/…``; the list keys ``pageSize``/``pageIndex``/``catId``/``action=list`` (here as
   the server-rendered column page ``/public/column/<organId>?type=4&catId=…&action=list[&pageIndex=N]``).
-- kkFileView's integration notes (public README found with find_string ``onlinePreview?url='+encodeURIComponent(Base64``):
+- kkFileView's integration notes (public README, search-index file 6475842887, found with find_string
+  ``onlinePreview?url='+encodeURIComponent(Base64``):
   "很多系统内不是直接暴露文件下载地址，而是请求通过id、code等参数到通过统一的接口 … 此时下载url是不带文件后缀名的",
   e.g. ``/filedownload?fileId=1`` — the name comes from Content-Disposition or not at all.
 - JSP download servlets in public code (find_string ``DownloadServlet?id=``, ``getFile.do?fid=``: ``href='getFile.do?fid='
@@ -30,6 +31,8 @@ Variants, one report each (the rest are plain HTML articles):
   Content-Disposition).
 - ``list_direct``: the column row itself links ``/attach/download?fileId=<32 hex>`` (PDF, octet-stream, named).
 - ``image_pages``: a 图片版 article of 12 page images (``/group6/M00/…/<name>.png``, ``width="100%"``).
+
+The column's 工作要点 look-alike is listed the ``list_direct`` way: a Word file behind ``/attach/download?fileId=``.
 
 Truth keys beyond Site.add_report: ``raw_kind`` (``pdf``/``docx``/``image``), ``raw_path`` (the download URL, or the
 first image), ``download_name`` (the file name the response's Content-Disposition gives, else None),
@@ -109,6 +112,14 @@ class ExtensionlessDownloads(Site):
         for report in items:
             variant = variant_of.get(id(report))
             path = f"/public/{ORGAN}/{report.docid}.html"
+            if report is fakes[1]:
+                # a look-alike published the list_direct way: the 工作要点 as a Word file straight from the list
+                url = f"/attach/download?fileId={self._hex()}"
+                self.serve_file(url, F.make_docx(report), "application/octet-stream",
+                                f"attachment;filename*=UTF-8''{quote(report.title + '.docx')}")
+                self.rows.append((url, report))
+                self.add_lookalike(report, url)
+                continue
             if variant is None:
                 self.route(path, partial(self.article, report, None))
                 self.rows.append((path, report))

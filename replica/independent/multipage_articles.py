@@ -11,8 +11,9 @@ Evidence and what each column exercises (one article pager per column):
   the pager … ``var currentPage = 0;//所在页从0开始``, ``var countPage = 2`` … An inline variant produces
   ``t20090818_27775_{i}.html``"): the article's page links are ``document.write`` output of an inline script, with
   the rendered pager text 第1页 共3页 beside it.  The list pages print a static pager with 共N条 (TRS PageBar).
-- 乡镇（街道）年报 ``/xzjd/nb/`` — a DedeCMS section (乡镇 sub-site) under the same host.  A captured DedeCMS article
-  (public code, found with find_string ``共3页: </a></li><li><a href='``) prints the pager as static HTML:
+- 乡镇（街道）年报 ``/xzjd/nb/`` — a DedeCMS section (乡镇 sub-site) under the same host.  A captured DedeCMS
+  article (public code, search-index file 44680403303, found with find_string ``共3页: </a></li><li><a href='``)
+  prints the pager as static HTML:
   ``<ul class="pagination"><li><a>共3页: </a></li><li><a href='#'>上一页</a></li><li class="thisclass"><a href='#'>1</a></li>
   <li><a href='1869_2.html'>2</a></li><li><a href='1869_3.html'>3</a></li><li><a href='1869_2.html'>下一页</a></li></ul>``
   (1-based: page 2 is ``_2``).  Its list pages are DedeCMS ``list_<typeid>_<n>.html`` with
@@ -29,7 +30,6 @@ one page); ``text`` = the concatenated pages' text (title once).
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from functools import partial
 

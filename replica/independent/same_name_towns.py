@@ -5,7 +5,8 @@ Three sites, three CMS families:
 - ``same_name_towns_lushi`` — 卢氏县人民政府 on VSB/博达 (shared/reference/portals.md §3 "VSB / 博达": list
   ``info/<col>/<id>.htm``, body ``div#vsb_content > div.v_news_content``, counts
   ``<script>_showDynClicks("wbnews", <owner>, <id>)</script>``).  Its list pages are numbered backwards, as public
-  crawlers of VSB sites record (find_string ``class="p_no_d">1</span>``: "页码编号是倒序的：第 N 页 (N>=2) 的路径为
+  crawlers of VSB sites record (search-index files 55387671416 and 67561749576, found with find_string
+  ``class="p_no_d">1</span>``: "页码编号是倒序的：第 N 页 (N>=2) 的路径为
   ``tztg/{232-N}.htm``", pager ``span.p_pages`` / ``span.p_no`` / ``span.p_next`` and ``<span class="p_t">共31页</span>``).
 - ``same_name_towns_mianchi`` — 渑池县人民政府 on EmpireCMS (portals.md §3 "Other counter idioms: EmpireCMS
   ``/e/public/ViewClick/?classid=…&id=…&addclick=1``"): list ``index.html``, ``index_2.html`` …, pager opening

@@ -4,13 +4,14 @@ Evidence:
 
 - PHPCMS v9 static publishing: columns ``/<catdir>/index.html``, ``/<catdir>/2.html`` …, articles
   ``/<catdir>/<year>/<month><day>/<id>.html``; its ``pages()`` pager opens with ``<a class="a1">N条</a>``.
-- pdf.js under the site's statics with a site-relative ``file=``: a public crawler's README (found with find_string
-  ``viewer.html?file=/uploadfile/``) records pages that jump to
+- pdf.js under the site's statics with a site-relative ``file=``: a public crawler's README (search-index file
+  38882052567, found with find_string ``viewer.html?file=/uploadfile/``) records pages that jump to
   ``/statics/js/pdf/web/viewer.html?file=/uploadfile/file/20250326/1742978958889379.pdf``; uploads here use that
   ``/uploadfile/file/<yyyymmdd>/<ms timestamp><digits>.pdf`` shape.
 - pdf.js with an encoded absolute ``file=``: www805/TRM ``SourseCode/TRM/src/main/resources/static/pdfjs/pdf.js``
   builds ``<iframe src="/pdfjs/web/viewer.html?file='+encodeURIComponent(pdfurl)+'">``.
-- kkFileView: gaoxingzaq/kkFileView ``server/src/main/resources/web/*.ftl`` and integration READMEs (find_string
+- kkFileView: gaoxingzaq/kkFileView ``server/src/main/resources/web/mht.ftl`` (an ``<iframe src="${finalUrl}">``
+  preview page) and integration READMEs (search-index file 6475842887; find_string
   ``onlinePreview?url='+encodeURIComponent(Base64``): ``/onlinePreview?url=`` + encodeURIComponent(base64(file URL));
   the preview page puts the URL in a script variable and sets its iframe to ``pdfjs/web/viewer.html?file=…`` by script.
 - ``<embed src="….pdf" type="application/pdf">``, ``<object data="….pdf" type="application/pdf">`` and
