@@ -42,7 +42,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .documents import grid, make_docx, make_layout_docx, make_layout_pdf, make_pdf, make_xlsx, pdf_text_layer
+from .documents import (LayoutStyle, grid, make_docx, make_layout_docx, make_layout_pdf, make_pdf, make_xlsx,
+                        pdf_text_layer)
 from .fillers import JIANCHUAN, JILIN, PANSHI, TONGYU, YANGCHENG, County, agencies, table_report
 from .reports import DATA, Report, body_html, load_blocks, parse_blocks, plain
 from .tables import (APPLICANTS, BALANCE_NOTE, OUTCOMES, RESULT_GROUPS, TABLE2, TABLE_ROWS, Cell, Figures, blank_figures,
@@ -626,7 +627,9 @@ def case(name: str) -> Case:
 
 REAL_SOURCES = {
     # 洪泽区人民政府2023年政府信息公开工作年度报告 (PDF, Word printed): 三、本年度办理结果 one character a
-    # line, "5.要求行政机关确认或重 新出具 / 已获取信息" with its numbers between the two lines, header
+    # line, "5.要求行政机关确认或重 新出具 / 已获取信息" with its numbers between the two lines, numbers on
+    # the line before a single-line label ("1 0 0 0 0 0 1 / 1.属于国家秘密"), damaged labels
+    # ("2.其他法律行政止公开", "这一情 形", "反复 申请"), header
     # cells 总 / 计 and 商业 / 企业, 表三 broken over pages 3–4 with "- 3 -" between its rows, a single
     # （六）其他处理 row in the 2021 format, and 表四 totals left 0 beside parts that are not (10 1 0 0 0 … 5 0 0 0 0).
     "hongze-2023": "zxj6827111-blip/KIROGOVCOMPARE:sample_pdfs_v1/hzq2023_working.pdf",
@@ -648,8 +651,8 @@ REAL_SOURCES = {
                     "80506_平潭综合实验区2017年度政府信息公开工作年度报告/page.txt",
 }
 
-LAYOUTS = ("vertical_label", "wrapped_label", "split_header", "page_break", "single_row_other",
-           "inconsistent_totals", "flattened_digits", "pre2019_statistics")
+LAYOUTS = ("vertical_label", "wrapped_label", "values_before_label", "damaged_label", "split_header", "page_break",
+           "single_row_other", "inconsistent_totals", "flattened_digits", "pre2019_statistics")
 
 _REAL_BODY = """本报告由{office}根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求编制。报告中所列数据统计期限自{year}年1月1日起至{year}年12月31日止。如对本报告有疑问，请与{office}联系。
 一、总体情况
@@ -716,24 +719,34 @@ _WIDTHS = {
 }
 
 
+# hongze's rows are taller than a line with the numbers at the top: a single-line label sits lower than
+# its numbers, which the text layer then gives on the line before it ("1 0 0 0 0 0 1 / 1.属于国家秘密").
+_STYLES = {"hongze": LayoutStyle(values_top=True, row_height=0.8), "huaian": LayoutStyle()}
+# Labels as hongze 2023 printed them: a clerk's deletion (法规禁 gone) and spaces inside labels.
+_HONGZE_LABELS = {"2.其他法律行政法规禁止公开": "2.其他法律行政止公开",
+                  "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "（二）部分公开（区分处理的，只计这一情 形，不计其他情形）",
+                  "4.无正当理由大量反复申请": "4.无正当理由大量反复 申请",
+                  "5.要求行政机关确认或重新出具已获取信息": "5.要求行政机关确认或重 新出具已获取信息"}
+
+
 def _relabel(rows: list[list[Cell]], heads: dict[str, str], labels: dict[str, str] | None = None) -> list[list[Cell]]:
     return [[replace(c, text=heads.get(c.text, c.text)) if c.header else replace(c, text=(labels or {}).get(c.text, c.text))
              for c in row] for row in rows]
 
 
-def _word_cases(stem: str, style: str, report: Report, tables: dict, truth_pair: tuple[dict, dict],
+def _word_cases(stem: str, shape: str, report: Report, tables: dict, truth_pair: tuple[dict, dict],
                 layouts: set[str], source: str, *, expect: set = frozenset()) -> list[Case]:
     """The report as its Word file (docx), the PDF printed from it, and that PDF's text layer (text)."""
     tables_truth, printed = truth_pair
     failing = failing_checks(tables_truth)
     if failing != set(expect):
         raise AssertionError(f"{stem}: checker finds {sorted(failing)}, the figures meant {sorted(expect)}")
-    docx_bytes = make_layout_docx(report, tables, _WIDTHS[style])
-    pdf_bytes = make_layout_pdf(report, tables, _WIDTHS[style])
+    docx_bytes = make_layout_docx(report, tables, _WIDTHS[shape], _STYLES[shape])
+    pdf_bytes = make_layout_pdf(report, tables, _WIDTHS[shape], _STYLES[shape])
     bodies = {"docx": (docx_bytes, "docx"), "pdf": (pdf_bytes, "pdf"),
               "text": (pdf_text_layer(pdf_bytes).encode("utf-8"), "txt")}
     # the Word file holds the label whole and no pages: what the layout engine does to it is in the PDF only
-    rendered = {"vertical_label", "wrapped_label", "page_break"}
+    rendered = {"vertical_label", "wrapped_label", "page_break", "values_before_label"}
     return [Case(f"{stem}-{carrier}", carrier, body, f"{stem}.{ext}", "2021", copy.deepcopy(tables_truth),
                  dict(printed), set(failing), report.year, report.agency,
                  layouts=frozenset(layouts - rendered if carrier == "docx" else layouts), source=source)
@@ -749,7 +762,7 @@ def hongze_like() -> tuple[Report, dict, tuple[dict, dict]]:
     apps.table4 = [9, 2, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0]
     report = _real_report("洪湖区人民政府", "洪湖区人民政府办公室", 2023, active)
     tables = {"table2": _relabel(table2_rows(active), _HONGZE_HEADS),
-              "table3": _relabel(table3_rows(apps), _HONGZE_HEADS),
+              "table3": _relabel(table3_rows(apps), _HONGZE_HEADS, _HONGZE_LABELS),
               "table4": _relabel(table4_rows(apps), _HONGZE_HEADS)}
     return report, tables, _mixed_truth(active, apps)
 
@@ -943,7 +956,7 @@ def _flat_cases(stem: str, report: Report, spaces: dict[str, Sequence[int]], sou
     failing = failing_checks(tables)
     page = text.split("\n" + "=" * 20 + " 正文 " + "=" * 20 + "\n", 1)[1]
     printed_version = replace(report, blocks=parse_blocks(_wenziban(page)))
-    pdf = make_layout_pdf(printed_version, {}, {}, text_size=10.5)
+    pdf = make_layout_pdf(printed_version, {}, {}, LayoutStyle(text_size=10.5))
     common = dict(layouts=frozenset({"flattened_digits"}), source=source, inferred=frozenset(inferred),
                   ambiguous=dict(ambiguous))
     fmt = str(fig.fmt)
@@ -1080,9 +1093,9 @@ def _stats_cases() -> list[Case]:
     stem = "real-stats-2017"
     return [Case(f"{stem}-html", "html", html_page(report, body=body), f"{stem}.html", "pre-2019", {}, {}, set(),
                  year, report.agency, **common),
-            Case(f"{stem}-docx", "docx", make_layout_docx(report, {"stats": rows}, widths, size=10.5), f"{stem}.docx",
+            Case(f"{stem}-docx", "docx", make_layout_docx(report, {"stats": rows}, widths, LayoutStyle(size=10.5)), f"{stem}.docx",
                  "pre-2019", {}, {}, set(), year, report.agency, **common),
-            Case(f"{stem}-pdf", "pdf", make_layout_pdf(report, {"stats": rows}, widths, size=10.5), f"{stem}.pdf",
+            Case(f"{stem}-pdf", "pdf", make_layout_pdf(report, {"stats": rows}, widths, LayoutStyle(size=10.5)), f"{stem}.pdf",
                  "pre-2019", {}, {}, set(), year, report.agency, **common)]
 
 
@@ -1091,8 +1104,8 @@ def build_real_layouts() -> list[Case]:
     out: list[Case] = []
     report, tables, pair = hongze_like()
     out += _word_cases("real-hongze-2023", "hongze", report, tables, pair,
-                       {"vertical_label", "wrapped_label", "split_header", "page_break", "single_row_other",
-                        "inconsistent_totals"}, REAL_SOURCES["hongze-2023"],
+                       {"vertical_label", "wrapped_label", "values_before_label", "damaged_label", "split_header",
+                        "page_break", "single_row_other", "inconsistent_totals"}, REAL_SOURCES["hongze-2023"],
                        expect={("review_litigation_sum", "review"), ("review_litigation_sum", "litigation_after_review")})
     report, tables, pair = huaian_like()
     out += _word_cases("real-huaian-2024", "huaian", report, tables, pair,

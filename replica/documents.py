@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import time
 import zipfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -581,21 +581,33 @@ def _image_bytes(report: Report) -> bytes:
 # wrapped label), header cells broken over lines, rows free to break across pages (the footer's page
 # number then falls between two table rows of the text layer).
 
+@dataclass(frozen=True)
+class LayoutStyle:
+    """How a Word file sets its tables: table text and paragraph sizes (pt); `values_top` puts numbers at
+    the top of their cells while labels stay centred, and `row_height` (cm, at least) makes rows taller
+    than one line, so a single-line label sits lower than its numbers (a text layer then gives the
+    numbers on the line before their label, as 洪泽区 2023's does)."""
+
+    size: float = 9.0
+    text_size: float = 12.0
+    values_top: bool = False
+    row_height: float = 0.0
+
+
 def make_layout_docx(report: Report, tables: dict[str, list[list[Cell]]], widths: dict[str, tuple[float, ...]],
-                     *, size: float = 9.0, text_size: float = 12.0) -> bytes:
+                     style: LayoutStyle = LayoutStyle()) -> bytes:
     """The report as a Word file whose official tables are `tables` (name -> rows of Cells, the body's
-    [[name]] blocks) with column widths `widths` (cm, one per grid column); table text in `size` points,
-    paragraphs in `text_size`."""
+    [[name]] blocks) with column widths `widths` (cm, one per grid column), set as `style` says."""
     spec = repr((sorted((k, [[(c.text, c.header, c.rowspan, c.colspan) for c in row] for row in rows])
-                        for k, rows in tables.items()), sorted(widths.items()), size, text_size))
+                        for k, rows in tables.items()), sorted(widths.items()), style))
     kind = "layout-" + hashlib.sha256(spec.encode()).hexdigest()[:12] + ".docx"
-    return _cached(kind, report, lambda: _layout_docx_bytes(report, tables, widths, size, text_size))
+    return _cached(kind, report, lambda: _layout_docx_bytes(report, tables, widths, style))
 
 
 def make_layout_pdf(report: Report, tables: dict[str, list[list[Cell]]], widths: dict[str, tuple[float, ...]],
-                    *, size: float = 9.0, text_size: float = 12.0) -> bytes:
+                    style: LayoutStyle = LayoutStyle()) -> bytes:
     """make_layout_docx's file printed to PDF by LibreOffice (a real text layer, as agencies publish)."""
-    docx_bytes = make_layout_docx(report, tables, widths, size=size, text_size=text_size)
+    docx_bytes = make_layout_docx(report, tables, widths, style)
     kind = "layout-" + hashlib.sha256(docx_bytes).hexdigest()[:12] + ".pdf"
     return _cached(kind, report, lambda: _soffice(docx_bytes, "report.docx", "pdf:writer_pdf_Export"))
 
@@ -609,7 +621,8 @@ def pdf_text_layer(data: bytes) -> str:
 
 
 def _layout_docx_bytes(report: Report, tables: dict[str, list[list[Cell]]], widths: dict[str, tuple[float, ...]],
-                       size: float, text_size: float) -> bytes:
+                       style: LayoutStyle) -> bytes:
+    text_size = style.text_size
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -625,7 +638,7 @@ def _layout_docx_bytes(report: Report, tables: dict[str, list[list[Cell]]], widt
     _runs(title, report.title, SANS, 18, bold=True)
     for block in _body_blocks(report):
         if block.kind == "table":
-            _add_layout_table(doc, tables[block.text], widths[block.text], size)
+            _add_layout_table(doc, tables[block.text], widths[block.text], style)
             continue
         para = doc.add_paragraph()
         fmt = para.paragraph_format
@@ -643,7 +656,7 @@ def _layout_docx_bytes(report: Report, tables: dict[str, list[list[Cell]]], widt
     return _stable_zip(out.getvalue())
 
 
-def _add_layout_table(doc, rows: list[list[Cell]], widths: tuple[float, ...], size: float) -> None:
+def _add_layout_table(doc, rows: list[list[Cell]], widths: tuple[float, ...], style: LayoutStyle) -> None:
     placed, nrows, ncols = grid(rows)
     if len(widths) != ncols:
         raise ValueError(f"{len(widths)} widths for {ncols} columns")
@@ -654,6 +667,11 @@ def _add_layout_table(doc, rows: list[list[Cell]], widths: tuple[float, ...], si
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         col.set(qn("w:w"), str(round(width / 2.54 * 1440)))
     for row in table.rows:
+        if style.row_height:
+            height = OxmlElement("w:trHeight")
+            height.set(qn("w:val"), str(round(style.row_height / 2.54 * 1440)))
+            height.set(qn("w:hRule"), "atLeast")
+            row._tr.get_or_add_trPr().append(height)
         for k, cell in enumerate(row.cells):
             cell.width = Cm(widths[k])
     for r, c, spec in placed:
@@ -661,15 +679,15 @@ def _add_layout_table(doc, rows: list[list[Cell]], widths: tuple[float, ...], si
         if spec.rowspan > 1 or spec.colspan > 1:
             cell = cell.merge(table.cell(r + spec.rowspan - 1, c + spec.colspan - 1))
         cell.text = ""
-        # values and labels centred vertically, as the template's cells are
+        # labels centred vertically, as the template's cells are; values too unless style.values_top
         tc_pr = cell._tc.get_or_add_tcPr()
         valign = OxmlElement("w:vAlign")
-        valign.set(qn("w:val"), "center")
+        label = spec.header or bool(re.search(r"[\u4e00-\u9fff]", spec.text))
+        valign.set(qn("w:val"), "top" if style.values_top and not label else "center")
         tc_pr.append(valign)
         para = cell.paragraphs[0]
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER if spec.header or not re.search(r"[\u4e00-\u9fff]", spec.text) \
-            else WD_ALIGN_PARAGRAPH.LEFT
+        para.alignment = WD_ALIGN_PARAGRAPH.LEFT if label and not spec.header else WD_ALIGN_PARAGRAPH.CENTER
         for k, line in enumerate(_cell_text(spec).split("\n")):
             if k:
                 para.runs[-1].add_break()
-            _runs(para, line, SANS if spec.header else SERIF, size, spec.header)
+            _runs(para, line, SANS if spec.header else SERIF, style.size, spec.header)

@@ -489,11 +489,20 @@ def test_word_printed_pdfs_set_the_labels_vertically_and_wrapped_and_break_the_t
         with pdfplumber.open(io.BytesIO(pdf_case.body)) as pdf:
             pages = [page.extract_text() for page in pdf.pages]
         assert [k for k, p in enumerate(pages) if "（一）予以公开" in p] != [k for k, p in enumerate(pages) if "（七）总计" in p]
-        # a wrapped label with its numbers on a line of their own between its two parts
+        # a wrapped label: huaian's numbers on a line of their own between its two parts, hongze's (numbers
+        # at the top of their cells) at the end of its first line
         k = next(k for k, line in enumerate(lines) if line.startswith("5.要求行政机关确认或重"))
         apps = text_case.tables["applications"]
-        assert lines[k + 1] == _numbers_line(apps["not_processed.confirm_reissue"].values()), stem
-        assert "已获取信息" in lines[k + 2] and "已获取信息" not in lines[k], stem
+        numbers = _numbers_line(apps["not_processed.confirm_reissue"].values())
+        if stem == "real-huaian-2024":
+            assert lines[k + 1] == numbers and "已获取信息" in lines[k + 2], stem
+        else:
+            assert lines[k].endswith(" " + numbers) and "已获取信息" in lines[k + 1], stem
+            # and a single-line label below its numbers, on the line after them
+            j = lines.index("1.属于国家秘密")
+            assert lines[j - 1] == _numbers_line(apps["withheld.state_secret"].values()), stem
+            assert "values_before_label" in text_case.layouts
+        assert "已获取信息" not in lines[k], stem
         # every row's seven figures, in column order, as the truth has them
         text = text_case.body.decode()
         for row, cells in apps.items():
@@ -634,6 +643,7 @@ def test_word_files_and_flattened_pages_print_the_truth(real):
         for row in table.rows:
             texts = [cell.text for cell in row.cells]
             label = re.sub(r"^(\d)、", r"\1.", texts[2])      # huaian numbers its （六） sub-rows "1、"
+            label = label.replace(" ", "").replace("行政止公开", "行政法规禁止公开")   # hongze's damaged labels
             for key, word in ROW_WORDS.items():
                 if word in label:
                     seen[key] = [value_of(t) for t in texts[-7:]]
@@ -648,3 +658,14 @@ def test_word_files_and_flattened_pages_print_the_truth(real):
             digits = "".join(str(v) for v in cells.values())
             # the run ends where a non-digit or the next label's number ("2.") starts, as in the real pages
             assert re.search(re.escape(labels[key]) + r"\s?".join(digits) + r"(?=\D|\d[.、])", page), (stem, key)
+
+
+def test_damaged_labels_as_the_clerk_left_them(real):
+    document = docx.Document(io.BytesIO(real["real-hongze-2023-docx"].body))
+    labels = {cell.text for row in document.tables[1].rows for cell in row.cells}
+    assert {"2.其他法律行政止公开", "4.无正当理由大量反复 申请", "5.要求行政机关确认或重 新出具已获取信息"} <= labels
+    assert "2.其他法律行政法规禁止公开" not in labels
+    for carrier in ("docx", "pdf", "text"):
+        c = real[f"real-hongze-2023-{carrier}"]
+        assert "damaged_label" in c.layouts and "withheld.prohibited_by_law" in c.tables["applications"]
+    assert "2.其他法律行政止公开" in real["real-hongze-2023-text"].body.decode()
