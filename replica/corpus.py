@@ -617,7 +617,9 @@ def case(name: str) -> Case:
 #   fewer separated numbers than it has cells); the parse marks exactly these ``inferred: true``, and
 #   no cell read from separated text;
 # - ``failing``: the checks the truth fails (the real-style inconsistency of 表四 included);
-# - ``stated`` (pre-2019 统计表): the table's figures under the prose keys, with the table as source;
+# - ``stated`` (pre-2019 统计表): the table's figures under the prose keys, with the table as source; in
+#   a flattened 统计表 a figure the rules cannot split is None, with ``ambiguous["stated.<key>"]``, and
+#   one they can is listed in ``inferred`` as ``"stated.<key>"``;
 # - the single-row （六）其他处理 of a 2021-format report: its value is under ``other_processing`` (the
 #   key the 2019 format gives that one row) and the three 2021 sub-row keys are absent; the results sum
 #   counts it.
@@ -1075,6 +1077,23 @@ _STATS_BODY = """本报告由{office}根据《中华人民共和国政府信息�
 >> {date}"""
 
 
+# Which rows are the 其中 breakdown of which (row index -> its parts): both columns add up.
+_STATS_PARTS = {0: (1, 2), 3: (4, 5, 6), 7: (8, 9, 10, 11)}
+
+
+def stats_readings(runs: Sequence[str]) -> list[list[tuple]]:
+    """The corpus's own reading of a flattened 统计表 (one printed run per _STATS_ROWS row): for each
+    row the (本年度, 历年累计) pairs that fit — no number but 0 starting with 0, the year's figure not
+    above the cumulative one, a breakdown adding up to its row in both columns."""
+    options = [[r for r in digit_run_readings(run, 2) if r[0] <= r[1]] for run in runs]
+    for whole, parts in _STATS_PARTS.items():
+        fits = [combo for combo in itertools.product(options[whole], *(options[k] for k in parts))
+                if all(combo[0][col] == sum(part[col] for part in combo[1:]) for col in (0, 1))]
+        for k, row in enumerate((whole,) + parts):
+            options[row] = sorted({combo[k] for combo in fits})
+    return options
+
+
 def stats_rows(year: int) -> list[list[Cell]]:
     rows = [[Cell("指标名称", True), Cell("计量单位", True), Cell(f"{year}年度", True), Cell("历年累计", True)]]
     rows += [[Cell(name), Cell(unit), Cell(str(now)), Cell(str(total))] for name, unit, now, total, _ in _STATS_ROWS]
@@ -1096,7 +1115,38 @@ def _stats_cases() -> list[Case]:
             Case(f"{stem}-docx", "docx", make_layout_docx(report, {"stats": rows}, widths, LayoutStyle(size=10.5)), f"{stem}.docx",
                  "pre-2019", {}, {}, set(), year, report.agency, **common),
             Case(f"{stem}-pdf", "pdf", make_layout_pdf(report, {"stats": rows}, widths, LayoutStyle(size=10.5)), f"{stem}.pdf",
-                 "pre-2019", {}, {}, set(), year, report.agency, **common)]
+                 "pre-2019", {}, {}, set(), year, report.agency, **common),
+            _flat_stats_case(report)]
+
+
+def _flat_stats_case(report: Report) -> Case:
+    """The 统计表 page as 平潭 2017's page.txt has it: body in one line, the table's cells run together
+    ("主动公开文件数条212210037其中：1、政府网站公开数条2122100372、…").  A figure is stated where the
+    rules leave one reading (then inferred), and blank with its candidate count where they do not."""
+    runs = [f"{now}{total}" for _, _, now, total, _ in _STATS_ROWS]
+    readings = stats_readings(runs)
+    stated, ambiguous, inferred = {}, {}, set()
+    for (name, _, now, total, key), options in zip(_STATS_ROWS, readings):
+        if not key:
+            continue
+        if len(options) == 1:
+            if options[0] != (now, total):
+                raise AssertionError(f"statistics {name}: the one reading is {options[0]}, the table has {(now, total)}")
+            stated[key] = now
+            inferred.add(f"stated.{key}")
+        else:
+            stated[key] = None
+            ambiguous[f"stated.{key}"] = len(options)
+    table = "指标名称计量单位" + f"{report.year}年度历年累计" + "".join(
+        f"{name}{unit}{run}" for (name, unit, *_), run in zip(_STATS_ROWS, runs))
+    pieces = [plain(b.text) for b in report.blocks if b.kind not in ("table", "sig")]
+    head = (f"标题: {report.title}\n发布时间: {report.published.isoformat()} 09:00\n栏目: 政府信息公开年报\n"
+            + "=" * 20 + " 正文 " + "=" * 20 + "\n")
+    text = head + "".join(pieces) + table + "\n"
+    stem = "real-stats-2017"
+    return Case(f"{stem}-text", "text", text.encode("utf-8"), f"{stem}.txt", "pre-2019", {}, {}, set(), report.year,
+                report.agency, layouts=frozenset({"pre2019_statistics", "flattened_digits"}),
+                source=REAL_SOURCES["pingtan-2017"], inferred=frozenset(inferred), ambiguous=ambiguous, stated=stated)
 
 
 def build_real_layouts() -> list[Case]:

@@ -669,3 +669,20 @@ def test_damaged_labels_as_the_clerk_left_them(real):
         c = real[f"real-hongze-2023-{carrier}"]
         assert "damaged_label" in c.layouts and "withheld.prohibited_by_law" in c.tables["applications"]
     assert "2.其他法律行政止公开" in real["real-hongze-2023-text"].body.decode()
+
+
+def test_flattened_statistics_table_states_only_what_the_rules_single_out(real):
+    c = real["real-stats-2017-text"]
+    body = c.body.decode()
+    # as 平潭 2017's page.txt: the cells run together, the next row's number glued on ("…98772、政府公报…")
+    assert "主动公开文件数条18659903其中：1、政府网站公开数条186598772、政府公报公开数条026" in body
+    assert body.split(" 正文 ", 1)[1].count("\n") == 2
+    # 1865|9903 and 186|59903 … both add up with their breakdown: not stated, and said so
+    assert c.stated["active_disclosed"] is None and c.ambiguous == {"stated.active_disclosed": 4}
+    # 受理 1257 is 12|57 only, as its three parts (5|21, 6|30, 1|6) add up to no other reading
+    assert {k: v for k, v in c.stated.items() if v is not None} == {
+        "applications_received": 12, "applications_answered": 12, "review": 1, "litigation": 0}
+    assert c.inferred == {f"stated.{k}" for k, v in c.stated.items() if v is not None}
+    readings = C.stats_readings(["18659903", "18659877", "026", "1257", "521", "630", "16", "1257", "735", "29",
+                                 "16", "27", "12", "01"])
+    assert readings[3] == [(12, 57)] and len(readings[0]) == 4 and readings[2] == [(0, 26)]
