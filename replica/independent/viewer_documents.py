@@ -34,9 +34,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 import random
 from functools import partial
 from urllib.parse import quote
+
+from PIL import Image
 
 from .. import documents as F
 from ..fillers import County, filler_reports
@@ -274,6 +277,8 @@ class ViewerDocuments(Site):
         for path in ("/statics/js/pdf/web/viewer.html", "/pdfjs/web/viewer.html", "/preview/pdfjs/web/viewer.html"):
             self.route(path, lambda ctx: viewer)
         self.route("/preview/onlinePreview", self.online_preview)
+        icon = Reply(200, _docx_icon(), "image/gif")
+        self.route("/statics/images/ext/docx.gif", lambda ctx: icon)
         self.route("/api.php", lambda ctx: Reply(200, f"$('#hits').html('{ctx.hit()}');".encode(),
                                                  "application/javascript"))
         hub = (f'<div class="main w1000"><div class="xxgk"><h2>政府信息公开</h2><ul>'
@@ -293,3 +298,10 @@ class ViewerDocuments(Site):
             content = f'<div class="main w1000"><div class="list_tit">{title}</div><p>暂无内容</p></div>'
             self.route(path, partial(lambda t, c, ctx: html_reply(self._shell(f"{t} - {NAME}", [("/", "首页")], c)),
                                      title, content))
+
+
+def _docx_icon() -> bytes:
+    """The 16×16 file-type icon PHPCMS puts before an attachment's name."""
+    out = io.BytesIO()
+    Image.new("P", (16, 16), 1).save(out, format="GIF")
+    return out.getvalue()
