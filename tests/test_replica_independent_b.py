@@ -406,6 +406,12 @@ def test_extensionless_download_variants(world):
             page = ok(ctx, "extensionless_downloads", entry["paths"][0])
             assert f'href="{raw.replace("&", "&amp;")}"' in page
     assert kinds == {"pdf", "docx"}
+    # the servlets read parameters by name: another order or an extra parameter is the same file
+    entry = by_variant["getfile_magic"]
+    fid = parse_qs(urlsplit(entry["raw_path"]).query)["fid"][0]
+    same = fetch(ctx, "extensionless_downloads", f"/getFile.do?ftype=1&_t=1710000000000&fid={fid}")
+    assert same[0] == 200 and same[2] == fetch(ctx, "extensionless_downloads", entry["raw_path"])[2]
+    assert fetch(ctx, "extensionless_downloads", "/getFile.do?fid=1&ftype=1")[0] == 404
     # a look-alike comes the same way: a named Word file straight from the list
     fake = next(e for e in site.truth if e["kind"] == "lookalike" and e["path"].startswith("/attach/download?"))
     status, headers, data = fetch(ctx, "extensionless_downloads", fake["path"])

@@ -96,6 +96,7 @@ class ExtensionlessDownloads(Site):
     def __init__(self, scale: int = 1):
         super().__init__()
         self.rng = random.Random(f"extless-{scale}")
+        self.downloads: list[tuple[str, dict[str, str], Reply]] = []
         # the files: a fixed set of table reports whatever the scale (files are slow to make)
         pool = [r for r in filler_reports("extless-files", COUNTY, 300, range(2019, 2024)) if r.figures]
         files = []
@@ -142,6 +143,9 @@ class ExtensionlessDownloads(Site):
         headers.append(("Cache-Control", "no-cache"))
         reply = Reply(200, data, content_type, headers)
         self.route(route, lambda ctx: reply)
+        # a servlet reads its parameters by name: any order, extra ones ignored (see dynamic)
+        path, _, query = route.partition("?")
+        self.downloads.append((path, dict(parse_qsl(query)), reply))
 
     def describe(self, report: Report, page: str, variant: str, kind: str, raw: str, name: str | None) -> None:
         self.add_report(report, [page])
@@ -265,9 +269,12 @@ class ExtensionlessDownloads(Site):
                         note="server-rendered 集约化 column, &pageIndex=N links, 共N条记录")
 
     def dynamic(self, ctx: Context, path: str, query: str) -> Reply | None:
+        args = dict(parse_qsl(query))
+        for where, wants, reply in self.downloads:
+            if where == path and all(args.get(k) == v for k, v in wants.items()):
+                return reply
         if path != LIST:
             return None
-        args = dict(parse_qsl(query))
         if args.get("catId") != str(CAT) or args.get("action") != "list":
             return None
         try:
