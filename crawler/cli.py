@@ -4,15 +4,55 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 from crawler.archive.storage import StoreError, open_store
 
-EXIT_OK, EXIT_USAGE, EXIT_STORE = 0, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 2, 3, 130
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+
+# What `nianbao COMMAND --help` shows below the options: a line or two a newcomer can copy.
+EXAMPLES = {
+    "crawl": "nianbao crawl https://www.example.gov.cn/ --store reports-store\n"
+             "  nianbao crawl --sites sites.yaml --store reports-store --recheck all",
+    "backfill": "nianbao backfill https://www.example.gov.cn/art/2024/1/20/art_1_1.html --store reports-store",
+    "raw": "nianbao raw 3f2a…(64 hex digits) --store reports-store > page.html",
+    "enqueue": "nianbao enqueue https://www.example.gov.cn/ --redis redis://10.0.0.5:6379/0",
+    "worker": "nianbao worker --redis redis://10.0.0.5:6379/0 --archive s3://reports/nianbao --idle-exit 60",
+    "feed": "nianbao feed --store reports-store > reports.jsonl",
+    "parse": "nianbao parse report.pdf\n  nianbao parse https://www.example.gov.cn/art/2024/1/20/art_1_1.html --json\n"
+             "  nianbao parse --store reports-store",
+    "export": "nianbao export --store reports-store --format csv --out reports.csv --labels zh\n"
+              "  nianbao export wacz --store reports-store --out crawl.wacz",
+    "status": "nianbao status --store reports-store\n  nianbao status --store reports-store --json",
+    "report": "nianbao report --store reports-store --out report.html",
+    "doctor": "nianbao doctor",
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("nianbao")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _describe(sub) -> None:
+    """Every subcommand's --help: a description (its one-line help, unless it has its own) and examples."""
+    helps = {action.dest: action.help for action in sub._choices_actions}
+    for name, p in sub.choices.items():
+        p.description = p.description or (helps.get(name) or "").capitalize() or None
+        if name in EXAMPLES and not p.epilog:
+            p.epilog = "example" + ("s" if "\n" in EXAMPLES[name] else "") + ":\n  " + EXAMPLES[name]
+            p.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="nianbao", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"nianbao {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def archive_options(p: argparse.ArgumentParser, store: bool = False) -> None:
@@ -25,7 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         where.add_argument("--s3-endpoint", default=os.environ.get("NIANBAO_S3_ENDPOINT"), metavar="URL",
                            help="endpoint of an S3-compatible store (env NIANBAO_S3_ENDPOINT; default AWS)")
 
-    def crawl_options(p: argparse.ArgumentParser, store: bool = True) -> None:
+    def crawl_options(p: argparse.ArgumentParser, store: bool = True, listing: bool = True) -> None:
         if store:
             out = p.add_argument_group("output")
             out.add_argument("--store", required=True, metavar="DIR",
@@ -33,14 +73,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         nav = p.add_argument_group("politeness and navigation")
         nav.add_argument("--delay", type=float, metavar="SECONDS",
                          help="delay between requests to one host (default 2; 0 also turns AutoThrottle off)")
-        nav.add_argument("--max-pages", type=int, metavar="N", help="listing pages per site at most (default 200)")
+        if listing:       # backfill fetches the given pages only: no listing to cap
+            nav.add_argument("--max-pages", type=int, metavar="N", help="listing pages per site at most (default 200)")
         nav.add_argument("--browser", choices=("never", "auto", "always"), default=None,
                          help="Chromium for listings drawn by script and anti-bot challenges: only where needed "
                               "(auto, default), for every listing page (always), or not at all (never)")
         run = p.add_argument_group("Scrapy")
         run.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                          help="any Scrapy or NIANBAO_* setting (repeatable)")
-        run.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
+        run.add_argument("--log-level", default=None, type=str.upper, choices=LOG_LEVELS, metavar="LEVEL",
+                         help="DEBUG, INFO (default), WARNING, ERROR or CRITICAL")
 
     crawl = sub.add_parser("crawl", help="walk portals (home pages or report columns) and feed every report")
     crawl.add_argument("urls", nargs="*", metavar="URL")
@@ -54,7 +96,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     backfill.add_argument("urls", nargs="+", metavar="URL")
     backfill.add_argument("--force", action="store_true",
                           help="feed pages the classifier rejects (its reasons are kept in the record)")
-    crawl_options(backfill)
+    crawl_options(backfill, listing=False)
 
     raw = sub.add_parser("raw", help="write the exact archived bytes of SHA256 to stdout")
     raw.add_argument("sha256")
@@ -105,6 +147,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="one row per parsed report, one column per canonical cell")
     export.add_argument("--out", required=True, metavar="PATH")
     export.add_argument("--title", help="export wacz: the WACZ's title")
+    export.add_argument("--labels", choices=("keys", "zh"), default="keys",
+                        help="column names: the canonical dotted keys (default) or the reports' own Chinese labels")
+    export.add_argument("--report-format", choices=("2019", "2021"),
+                        help="only reports of this national format, with its cells only (default: every report, "
+                             "with the cells of the formats they use)")
 
     status = sub.add_parser("status", help="per run and per site: reports found, new, revised, removed, failures")
     status.add_argument("--store", required=True, metavar="DIR")
@@ -112,11 +159,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
     report = sub.add_parser("report", help="a self-contained HTML crawl report with plots")
     report.add_argument("--store", required=True, metavar="DIR")
-    report.add_argument("--out", required=True, metavar="PATH")
+    report.add_argument("--out", required=True, metavar="PATH",
+                        help="the HTML file (folders are created; an existing folder gets report.html)")
 
+    doctor = sub.add_parser("doctor", help="list the external tools a crawl uses (Chromium, Tesseract, LibreOffice, "
+                                           "poppler, Redis): found or not, version, what each enables")
+    doctor.add_argument("--json", action="store_true", help="JSON instead of a table")
+
+    _describe(sub)
     args = parser.parse_args(argv)
+    parser = sub.choices[args.command]      # errors below print the subcommand's usage, not the top level's
     if args.command == "crawl" and not args.urls and not args.sites:
         parser.error("crawl needs URLs or --sites FILE")
+    if args.command in ("crawl", "backfill"):
+        from crawler.discover.urls import canonicalize, is_valid_http_url
+        bad = [u for u in args.urls if not is_valid_http_url(canonicalize(u))]
+        if bad:
+            parser.error(f"not an http(s) URL with a host (and a port up to 65535): {', '.join(map(repr, bad))}")
+    if args.command == "raw" and not _SHA256.fullmatch(args.sha256):
+        parser.error(f"not a SHA-256 digest (64 hex digits): {args.sha256!r}")
+    if args.command == "parse" and args.force and args.store is None:
+        parser.error("--force goes with --store DIR (parse every report of a store again)")
     if args.command == "export" and (args.what is None) == (args.format is None):
         parser.error("export takes either --format csv|parquet|jsonl or wacz")
     if args.command == "parse" and (args.source is None) == (args.store is None):
@@ -172,14 +235,14 @@ def build_settings(args: argparse.Namespace, module: str = "settings.default"):
         if args.delay == 0:
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
             settings.set("DOWNLOAD_DELAY_JITTER", 0, priority="cmdline")
-    if args.max_pages is not None:
+    if getattr(args, "max_pages", None) is not None:
         settings.set("NIANBAO_MAX_LISTING_PAGES", args.max_pages, priority="cmdline")
     if args.browser is not None:
         settings.set("NIANBAO_BROWSER", args.browser, priority="cmdline")
     if getattr(args, "recheck", None) is not None:
         settings.set("NIANBAO_RECHECK", args.recheck, priority="cmdline")
     if args.log_level:
-        settings.set("LOG_LEVEL", args.log_level.upper(), priority="cmdline")
+        settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     for item in args.set:
         name, value = item.split("=", 1)
         settings.set(name, value, priority="cmdline")
@@ -187,46 +250,120 @@ def build_settings(args: argparse.Namespace, module: str = "settings.default"):
 
 
 def _run_spider(args: argparse.Namespace, **spider_args) -> int:
+    from crawler.ops.storelock import StoreBusy, lock_store
     try:
         open_store(args.store).close()
-    except StoreError as exc:
+        lock_store(args.store)
+    except (StoreError, StoreBusy) as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
         return EXIT_STORE
-    from scrapy.crawler import CrawlerProcess
-
+    from spiders.logformatter import quiet_banner
     from spiders.reports import ReportsSpider
 
-    process = CrawlerProcess(build_settings(args))
+    settings = build_settings(args)
+    quiet_banner(settings.get("LOG_LEVEL"))
+    process = _Process(settings)
+    quiet_banner(settings.get("LOG_LEVEL"))     # again, for the root handler Scrapy has now installed
     crawler = process.create_crawler(ReportsSpider)
     process.crawl(crawler, **spider_args)
     process.start()
     stats = crawler.stats.get_stats()
-    print(summary_line(stats, args.store), file=sys.stderr)
-    return EXIT_OK
+    interrupted = process.interrupted or stats.get("finish_reason") == "shutdown"
+    if interrupted and stats.get("finish_reason") != "shutdown":
+        _note_interrupted(args.store)       # a forced stop: the run's row was never closed
+    print(summary_line(stats, args.store, interrupted), file=sys.stderr)
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
-def summary_line(stats: dict, store: str) -> str:
+def _process_class():
+    from scrapy.crawler import CrawlerProcess
+
+    class Process(CrawlerProcess):
+        """CrawlerProcess that remembers a Ctrl-C (exit 130) and makes the second one final within seconds:
+        Scrapy's forced stop still joins the reactor's threads, which a file read in a worker thread or a
+        stalled request can hold for as long as their timeouts."""
+
+        interrupted = False
+        FORCE_GRACE = 3.0
+
+        def _signal_shutdown(self, signum, frame):
+            Process.interrupted = True
+            super()._signal_shutdown(signum, frame)
+
+        def _signal_kill(self, signum, frame):
+            import threading
+            super()._signal_kill(signum, frame)
+            timer = threading.Timer(self.FORCE_GRACE, _force_exit)
+            timer.daemon = True
+            timer.start()
+
+    return Process
+
+
+def _Process(settings):
+    return _process_class()(settings)
+
+
+_FORCED_STORE: list[str] = []
+
+
+def _force_exit() -> None:
+    """The second Ctrl-C's deadline passed: note the run as interrupted and leave now."""
+    if _FORCED_STORE:
+        _note_interrupted(_FORCED_STORE[0])
+    print("nianbao: crawl interrupted (forced stop); the next run takes up what this one left", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _note_interrupted(store_dir: str) -> None:
+    """Close this process's run row as interrupted (Scrapy's forced stop skips spider_closed)."""
+    try:
+        store = open_store(store_dir)
+        for run in store.runs():
+            if run.get("pid") == os.getpid() and not run.get("finished_at"):
+                store.run_id = run["id"]
+                store.finish_run("shutdown", {"nianbao/interrupted": "forced"})
+        store.close()
+    except (StoreError, Exception):      # leaving anyway: the run then reads as killed, which it nearly was
+        pass
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def summary_line(stats: dict, store: str, interrupted: bool = False) -> str:
     failures = sum(v for k, v in stats.items() if k.startswith("nianbao/failure/"))
     rejected = sum(v for k, v in stats.items() if k.startswith("nianbao/classify/rejected/"))
     dups = sum(v for k, v in stats.items() if k.startswith("nianbao/dedupe/"))
     rendered = stats.get("nianbao/browser/pages", 0)
-    return (f"nianbao: {stats.get('nianbao/feed/reports', 0)} reports fed, {dups} duplicates, "
-            f"{rejected} look-alikes rejected, {failures} failures recorded, {rendered} pages rendered in "
-            f"Chromium; store {store}")
+    return (f"nianbao: {'crawl INTERRUPTED (Ctrl-C): ' if interrupted else ''}"
+            f"{_plural(stats.get('nianbao/feed/reports', 0), 'report')} fed, {_plural(dups, 'duplicate')}, "
+            f"{_plural(rejected, 'look-alike')} rejected, {_plural(failures, 'failure')} recorded, "
+            f"{_plural(rendered, 'page')} rendered in Chromium; store {store}")
 
 
 def cmd_crawl(args) -> int:
+    names = {}
     if args.sites:
+        from urllib.parse import urlsplit
+
         from crawler.discover.sites import load_crawl_sites
+        from crawler.discover.urls import canonicalize
         try:
-            load_crawl_sites(args.sites)    # checked before Scrapy starts: one line, not a Twisted traceback
+            sites = load_crawl_sites(args.sites)    # checked before Scrapy starts: one line, not a Twisted traceback
         except ValueError as exc:
             print(f"nianbao: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    return _run_spider(args, start_urls=args.urls, sites=args.sites)
+        # the file's `name:` per site (host[:port], as the feed's `site`), recorded with the run for status/report
+        names = {urlsplit(canonicalize(site.url)).netloc: site.name for site in sites if site.name}
+    _FORCED_STORE[:] = [args.store]
+    return _run_spider(args, start_urls=args.urls, sites=args.sites, site_names=names)
 
 
 def cmd_backfill(args) -> int:
+    _FORCED_STORE[:] = [args.store]
     return _run_spider(args, backfill_urls=args.urls, force=args.force)
 
 
@@ -240,7 +377,7 @@ def cmd_raw(args) -> int:
         if args.archive:
             body = _open_archive(args).get_raw(args.sha256.lower())
         else:
-            store = open_store(args.store)
+            store = open_store(args.store, read_only=True)
             body = store.get_raw(args.sha256.lower())
             store.close()
     except StoreError as exc:
@@ -262,7 +399,7 @@ def cmd_feed(args) -> int:
         if args.archive:
             records = _open_archive(args).read_feed()
         else:
-            open_store(args.store).close()
+            open_store(args.store, read_only=True).close()
             records = read_feed(os.path.join(args.store, "feed"))
     except StoreError as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
@@ -271,7 +408,7 @@ def cmd_feed(args) -> int:
     for record in records:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     out.flush()
-    print(f"nianbao: {len(records)} reports in the feed", file=sys.stderr)
+    print(f"nianbao: {_plural(len(records), 'report')} in the feed", file=sys.stderr)
     return EXIT_OK
 
 
@@ -360,15 +497,15 @@ def cmd_parse(args) -> int:
     if args.store:
         from crawler.parsing.store import parse_store
         try:
-            open_store(args.store).close()
+            open_store(args.store, read_only=True).close()     # a mistyped --store is not made into a store
             counts = parse_store(args.store, force=args.force)
         except (StoreError, OSError) as exc:
             print(f"nianbao: {exc}", file=sys.stderr)
             return EXIT_STORE
-        print(f"nianbao: {counts['parsed']} reports parsed, {counts['already']} already parsed by this parser "
-              f"version, of {counts['fed']} fed; store {args.store}", file=sys.stderr)
+        print(f"nianbao: {_plural(counts['parsed'], 'report')} parsed, {counts['already']} already parsed by this "
+              f"parser version, of {counts['fed']} fed; store {args.store}", file=sys.stderr)
         return EXIT_OK
-    from crawler.parsing.report import parse_document
+    from crawler.parsing.report import document_text, parse_text
     source = args.source
     try:
         if source == "-":
@@ -378,26 +515,55 @@ def cmd_parse(args) -> int:
         else:
             with open(source, "rb") as fh:
                 body, content_type, name = fh.read(), None, source
-        parsed = parse_document(body, name, content_type)
+        text, meta = document_text(body, name, content_type)
+        fields = {k: meta[k] for k in ("title", "agency", "year", "published") if k in meta}
+        if fields and all(fields.get(k) is None for k in ("agency", "year", "published")):
+            fields = {"title": fields.get("title")}
+        parsed = parse_text(text, **fields)
+        if meta.get("ocr"):
+            parsed["ocr"] = True
+            parsed["ocr_confidence"] = meta.get("ocr_confidence")
     except Exception as exc:       # one clear line for any unreadable input, never a traceback
         print(f"nianbao: cannot parse {source}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    text = json.dumps(parsed, ensure_ascii=False, indent=None if args.json else 1)
-    sys.stdout.write(text + "\n")
+    parsed.update(_judge(text, parsed))
+    if not parsed["is_report"]:
+        print(f"nianbao: {source} does not read as an annual disclosure report: "
+              f"{parsed['classification']['reasons'][-1]}", file=sys.stderr)
+    out = json.dumps(parsed, ensure_ascii=False, indent=None if args.json else 1)
+    sys.stdout.write(out + "\n")
     return EXIT_OK
+
+
+def _judge(text: str, parsed: dict) -> dict:
+    """The crawl's classifier on one parsed document: `is_report` and `classification` {kind, reasons}."""
+    from crawler.judge.classify import classify
+    from crawler.read.extract import Page
+    from crawler.read.metadata import Metadata
+
+    title = parsed.get("title") or next((line.strip() for line in text.splitlines() if line.strip()), "")
+    decision = classify(Page(title=title, text=text),
+                        Metadata(title=title, agency=parsed.get("agency"), year=parsed.get("year"),
+                                 published=parsed.get("published"), site_name=None))
+    return {"is_report": decision.is_report,
+            "classification": {"kind": decision.kind, "reasons": list(decision.reasons)}}
 
 
 def cmd_export(args) -> int:
     if args.what == "wacz":
         return _export_wacz(args)
+    from crawler.ops.status import site_names
     from crawler.parsing.export import export
     try:
-        open_store(args.store).close()
-        count = export(args.store, args.format, args.out)
+        store = open_store(args.store, read_only=True)
+        names = site_names(store)
+        store.close()
+        count = export(args.store, args.format, args.out, labels=args.labels, report_format=args.report_format,
+                       site_names=names)
     except (StoreError, OSError) as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
         return EXIT_STORE
-    print(f"nianbao: {count} reports exported to {args.out} ({args.format})", file=sys.stderr)
+    print(f"nianbao: {_plural(count, 'report')} exported to {args.out} ({args.format})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -409,7 +575,7 @@ def _export_wacz(args) -> int:
             export_wacz_from_archive(_open_archive(args), args.out, title=args.title)
             what = f"the WARCs of {args.archive}"
         else:
-            open_store(args.store).close()
+            open_store(args.store, read_only=True).close()
             write_cdxj(args.store)
             count = len(warc_files(args.store))
             if not count:
@@ -437,8 +603,14 @@ def cmd_report(args) -> int:
     return run(args)
 
 
+def cmd_doctor(args) -> int:
+    from crawler.ops.doctor import cmd_doctor as run
+    return run(args)
+
+
 COMMANDS = {"status": cmd_status, "report": cmd_report, "crawl": cmd_crawl, "backfill": cmd_backfill, "raw": cmd_raw,
             "parse": cmd_parse, "export": cmd_export, "enqueue": cmd_enqueue, "worker": cmd_worker, "feed": cmd_feed}
+COMMANDS["doctor"] = cmd_doctor
 
 
 def main(argv: list[str] | None = None) -> int:

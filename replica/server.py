@@ -288,16 +288,17 @@ class ReplicaServer:
     """
 
     def __init__(self, scale: int = 1, base: str = "127.0.0", port: int = 0, startup_timeout: float = 180.0,
-                 collection: str = "main"):
+                 collection: str = "main", skip: tuple[str, ...] = ()):
         self.scale, self.base, self.port, self.startup_timeout = scale, base, port, startup_timeout
         self.collection = collection
+        self.skip = tuple(skip)     # sites not built or served (python -m replica --skip)
         self.sites: dict[str, str] = {}
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> "ReplicaServer":
         cmd = [sys.executable, "-m", "replica", "--scale", str(self.scale), "--base", self.base,
                "--port", str(self.port),
-               "--collection", self.collection]
+               "--collection", self.collection] + (["--skip", ",".join(self.skip)] if self.skip else [])
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, cwd=REPO)
         line = self._first_line()
         self.sites = json.loads(line)["sites"]

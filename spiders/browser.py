@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import shutil
 
 from scrapy.core.downloader.contextfactory import _openssl_methods
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
@@ -54,12 +57,27 @@ class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         if not self._started:
             async with self._start_lock:
                 if not self._started:
+                    missing = self._missing_browser()
+                    if missing:
+                        # one recorded failure per page that needed it, naming what to install, not
+                        # Playwright's multi-line launch error
+                        raise IgnoreRequest(missing)
                     logger.info("nianbao: starting Chromium for %s (%s)", request.url,
                                 request.meta.get(RENDER_META, "playwright"))
                     await self._launch()
                     self._started = True
         self.stats.inc_value("nianbao/browser/pages")
         return await super()._download_request(request, spider)
+
+    def _missing_browser(self) -> str | None:
+        """Why Chromium cannot start here (not installed), or None."""
+        options = self.config.launch_options if hasattr(self, "config") else {}
+        path = (options or {}).get("executable_path") or "chromium"
+        found = path if os.path.isabs(path) else shutil.which(path)
+        if found and os.access(found, os.X_OK):
+            return None
+        return (f"needs Chromium, which is not installed ({path} not found; Debian package chromium; "
+                f"`nianbao doctor` lists the tools)")
 
     async def _close(self) -> None:
         if self._started:

@@ -5,15 +5,20 @@ the run) and closes it with the finish reason and the run's stats; a run killed 
 `finished_at` empty, which is how `nianbao status` and the next run know it did not end.
 
 ProgressLog writes one line every NIANBAO_PROGRESS_INTERVAL seconds, plain text so that it reads the
-same in a terminal and in a log file:
+same in a terminal and in a log file, ending with the request the crawl has waited on longest:
 
     nianbao: progress 3/15 sites done, 120 reports found, 80 new, 2 revised, 1 removed, 5 failures,
-             queue 340, 52 pages/min
+             queue 340, 52 pages/min; waiting 12s on panshi.gov.cn: http://panshi.gov.cn/col/col1/index.html
+
+It is logged at INFO, or at the crawl's LOG_LEVEL when that is higher (--log-level WARNING keeps the
+progress and drops the rest).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections import Counter
 
 from scrapy import signals
@@ -41,12 +46,25 @@ class RunRecorder:
         args = {"start_urls": list(getattr(spider, "start_urls", [])),
                 "backfill_urls": list(getattr(spider, "backfill_urls", [])),
                 "recheck": self.crawler.settings.get("NIANBAO_RECHECK"),
-                "browser": self.crawler.settings.get("NIANBAO_BROWSER")}
+                "browser": self.crawler.settings.get("NIANBAO_BROWSER"),
+                # host[:port] -> the sites file's `name:` (status, the HTML report and exports show it)
+                "site_names": dict(getattr(spider, "site_names", {}) or {})}
         self.store.start_run(self.store.run_id, args)
+        # where the crawl writes, said once: `scrapy crawl` without -s NIANBAO_STORE writes ./nianbao-store
+        settings = self.crawler.settings
+        default = settings.getpriority("NIANBAO_STORE") <= 20      # the settings module's, not given by the user
+        logger.log(logging.WARNING if default else logging.INFO,
+                   "nianbao: writing to store %s%s",
+                   os.path.abspath(str(getattr(self.store, "root", settings.get("NIANBAO_STORE")))),
+                   " (the default: set NIANBAO_STORE, or --store, to choose)" if default else "")
 
     def closed(self, spider, reason) -> None:
         stats = {k: v for k, v in self.crawler.stats.get_stats().items() if isinstance(v, (int, float, str))}
         self.store.finish_run(reason, stats)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word if n == 1 else word + 's'}"
 
 
 class ProgressLog:
@@ -55,6 +73,7 @@ class ProgressLog:
         self.interval = interval
         self.pending: Counter[str] = Counter()     # site -> requests scheduled and not yet answered
         self.sites: set[str] = set()
+        self.in_flight: dict[int, tuple[float, str, str]] = {}   # id(request) -> (since, site, URL) downloading
         self.loop: task.LoopingCall | None = None
         self.pages_before = 0
 
@@ -69,6 +88,7 @@ class ProgressLog:
         crawler.signals.connect(ext.scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(ext.left, signal=signals.request_left_downloader)
         crawler.signals.connect(ext.left, signal=signals.request_dropped)
+        crawler.signals.connect(ext.reached, signal=signals.request_reached_downloader)
         return ext
 
     @staticmethod
@@ -81,7 +101,11 @@ class ProgressLog:
             self.sites.add(site)
             self.pending[site] += 1
 
+    def reached(self, request, spider=None) -> None:
+        self.in_flight[id(request)] = (time.monotonic(), self._site(request) or "", request.url)
+
     def left(self, request, spider=None) -> None:
+        self.in_flight.pop(id(request), None)
         site = self._site(request)
         if site and self.pending[site] > 0:
             self.pending[site] -= 1
@@ -106,10 +130,13 @@ class ProgressLog:
         rate = (pages - self.pages_before) * 60 / self.interval
         self.pages_before = pages
         queue = sum(self.pending.values())
-        line = (f"nianbao: progress {done}/{len(self.sites)} sites done, {found} reports found, "
+        line = (f"nianbao: progress {done}/{len(self.sites)} sites done, {_plural(found, 'report')} found, "
                 f"{stats.get('nianbao/feed/reports', 0)} new, {stats.get('nianbao/feed/revised', 0)} revised, "
-                f"{stats.get('nianbao/recheck/removed', 0)} removed, {failures} failures, queue {queue}, "
+                f"{stats.get('nianbao/recheck/removed', 0)} removed, {_plural(failures, 'failure')}, queue {queue}, "
                 f"{rate:.0f} pages/min")
+        if self.in_flight:
+            since, site, url = min(self.in_flight.values())
+            line += f"; waiting {time.monotonic() - since:.0f}s on {site or '?'}: {url}"
         worker = getattr(self.crawler, "nianbao_worker", None)
         if worker is not None:
             # a worker's own queue is only what it pushed: the shared frontier is what tells the crawl's progress
@@ -122,4 +149,7 @@ class ProgressLog:
         return line
 
     def log(self) -> None:
-        logger.info(self.line())
+        # at INFO, or at the crawl's level when it is higher: --log-level WARNING keeps the progress
+        configured = logging.getLevelName(str(self.crawler.settings.get("LOG_LEVEL", "INFO")).upper())
+        level = configured if isinstance(configured, int) and configured > logging.INFO else logging.INFO
+        logger.log(level, self.line())

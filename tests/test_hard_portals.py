@@ -27,7 +27,7 @@ STATIC_SITES = ("panshi", "tongyu", "jilin", "jianchuan", "yangcheng", "dataprox
 
 
 def _rendered(stderr: str) -> int:
-    m = re.search(r"(\d+) pages rendered in Chromium", stderr)
+    m = re.search(r"(\d+) pages? rendered in Chromium", stderr)
     assert m, stderr[-2000:]
     return int(m.group(1))
 

@@ -87,6 +87,21 @@ def title_lookalike(title: str, names_report: bool) -> tuple[str, str] | None:
     return None
 
 
+def title_verdict(title: str) -> Decision | None:
+    """The rejection the title alone decides (a look-alike's name: 通知, 格式, 要点 …; a report other than the
+    disclosure report), as classify() would give it; None when the body must be read too. The spider asks
+    this before it fetches an article's attachments, so a look-alike's files are not fetched at all."""
+    title = REPOST_PREFIX_RE.sub("", compact(title or ""))
+    names_report = bool(REPORT_TITLE_RE.search(title))
+    lookalike = title_lookalike(title, names_report)
+    if lookalike:
+        return Decision(False, (lookalike[1],), lookalike[0])
+    if not names_report and OTHER_REPORT_RE.search(title):
+        return Decision(False, (f"rejected: title names a report other than the disclosure report ({title})",),
+                        "other_report")
+    return None
+
+
 def classify(page: Page, meta: Metadata) -> Decision:
     """Accept a government information-disclosure annual report, reject look-alikes; with reasons."""
     title = REPOST_PREFIX_RE.sub("", compact(page.title or meta.title or ""))

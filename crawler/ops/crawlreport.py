@@ -32,7 +32,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.ops.status import EVENTS, KILLED, PRE_RUNS, gather, human_duration, open_existing, stages_text
+from crawler.ops.status import (EVENTS, INTERRUPTED, KILLED, PRE_RUNS, gather, human_duration, open_existing,
+                                site_label, stages_text)
 from crawler.archive.storage import StoreError
 
 __all__ = ["Plot", "build_report", "cmd_report", "find_cjk_font", "load"]
@@ -57,16 +58,29 @@ class Plot:
 # -- data ----------------------------------------------------------------------------------------------
 
 def load(location: str) -> tuple[dict, Counter]:
-    """The status figures and the archive's report counts by (year or None, site)."""
+    """The status figures and the archive's report counts by (year or None, site). Sites are shown by name
+    and host ("磐石市人民政府 (127.0.0.2:8080)": crawler.ops.status.site_label) wherever the page names them."""
     store = open_existing(location)
     try:
         status = gather(store)
-        by_year_site = Counter((r["year"], r["site"] or "(no site)") for r in store.reports())
+        names = {s["site"]: site_label(s) for s in status["sites"]}
+        by_year_site = Counter((r["year"], names.get(r["site"], r["site"]) if r["site"] else "(no site)")
+                               for r in store.reports())
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read store at {location}: {exc}") from exc
     finally:
         store.close()
     return status, by_year_site
+
+
+def _labelled(status: dict) -> dict:
+    """A copy of `status` whose site entries carry their display label as `site` (for the plots' labels)."""
+    import copy
+
+    out = copy.deepcopy(status)
+    for entry in out["sites"] + [s for run in out["runs"] for s in run["sites"]]:
+        entry["site"] = site_label(entry)
+    return out
 
 
 # -- fonts and labels ----------------------------------------------------------------------------------
@@ -333,23 +347,24 @@ def runs_html(status: dict) -> str:
     for r in status["runs"]:
         number += r["id"] is not None
         rows.append([(number if r["id"] is not None else "", True), (r["label"], False), (r["started_at"], False),
-                     (KILLED if r["state"] == KILLED else r["finished_at"], False),
+                     (r["state"] if r["state"] in (KILLED, INTERRUPTED) else r["finished_at"], False),
                      (human_duration(r["duration_s"]), True), (len(r["sites"]), True), *_counts(r),
                      (stages_text(r["failures_by_stage"]), False)])
     return _table("runs", headers, rows)
 
 
 def last_run_html(run: dict) -> str:
-    headers = ["site", *EVENTS, "failures", "first activity", "last activity", "active span", "failures by stage"]
-    rows = [[(s["site"], False), *_counts(s), (s["first_at"], False), (s["last_at"], False),
+    headers = ["site", "name", *EVENTS, "failures", "first activity", "last activity", "active span",
+               "failures by stage"]
+    rows = [[(s["site"], False), (s.get("name") or "", False), *_counts(s), (s["first_at"], False), (s["last_at"], False),
              (human_duration(s["span_s"]), True), (stages_text(s["failures_by_stage"]), False)]
             for s in run["sites"]]
     return _table("last-run-sites", headers, rows)
 
 
 def sites_html(status: dict) -> str:
-    headers = ["site", "reports", "runs", *EVENTS, "failures", "last run", "failures by stage"]
-    rows = [[(s["site"], False), (s["reports"], True), (s["runs"], True), *_counts(s), (s["last_run_label"], False),
+    headers = ["site", "name", "reports", "runs", *EVENTS, "failures", "last run", "failures by stage"]
+    rows = [[(s["site"], False), (s.get("name") or "", False), (s["reports"], True), (s["runs"], True), *_counts(s), (s["last_run_label"], False),
              (stages_text(s["failures_by_stage"]), False)] for s in status["sites"]]
     return _table("sites", headers, rows)
 
@@ -391,17 +406,21 @@ def render_html(status: dict, plots: list[Plot]) -> str:
 
 def build_report(status: dict, by_year_site: Counter, cjk_font: str | None) -> tuple[str, int]:
     """The HTML page and its number of plots."""
-    plots = make_plots(status, by_year_site, cjk_font)
+    plots = make_plots(_labelled(status), by_year_site, cjk_font)
     return render_html(status, plots), len(plots)
 
 
 # -- command -------------------------------------------------------------------------------------------
 
 def _write(path: Path, text: str) -> None:
-    # Written beside the target then renamed: a report being read is never half-written.
+    # Written beside the target then renamed: a report being read is never half-written, and a failed write
+    # leaves no temp file behind.
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def cmd_report(args) -> int:
@@ -418,7 +437,10 @@ def cmd_report(args) -> int:
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         page, count = build_report(status, by_year_site, find_cjk_font())
     out = Path(args.out)
+    if out.is_dir():
+        out = out / "report.html"       # a folder given: the report goes in it, not beside it
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)     # as `export` does
         _write(out, page)
     except OSError as exc:
         print(f"nianbao: cannot write {out}: {exc}", file=sys.stderr)

@@ -1,4 +1,8 @@
-"""`make demo`: start the bundled replica portals, crawl them with the real `nianbao crawl`, print what was fed."""
+"""`make demo`: start the bundled replica portals, crawl them with the real `nianbao crawl`, print what was fed.
+
+On a machine without some of the external tools (`nianbao doctor`), the replica sites whose files or pages
+need one are skipped, each named with the tool and its Debian package, and the demo crawls the rest.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from pathlib import Path
 
 from replica import ReplicaServer
 from crawler.archive.storage import open_store
+from crawler.ops.doctor import check
 
 
 def print_summary(store_dir: str, sites: dict[str, str], out=sys.stdout) -> None:
@@ -43,11 +48,17 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.ops.demo", description=__doc__)
     parser.add_argument("--store", default="demo-store")
     parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--sites", default="", metavar="NAME,NAME",
+                        help="crawl only these replica sites (default: all of the main collection)")
     args = parser.parse_args(argv)
+    only = set(filter(None, args.sites.split(",")))
     shutil.rmtree(args.store, ignore_errors=True)
     nianbao = Path(sys.executable).with_name("nianbao")
-    with ReplicaServer(scale=args.scale) as replica:
-        starts = [replica.url(name, "/") for name in sorted(replica.sites)]
+    skipped = {site: why for site, why in skipped_sites().items() if not only or site in only}
+    for site, why in skipped.items():
+        print(f"demo: skipping replica site {site}: {why}", flush=True)
+    with ReplicaServer(scale=args.scale, skip=tuple(skipped)) as replica:
+        starts = [replica.url(name, "/") for name in sorted(replica.sites) if not only or name in only]
         cmd = [str(nianbao), "crawl", *starts, "--store", args.store, "--delay", "0",
                "-s", "DOWNLOAD_TIMEOUT=5", "--log-level", "WARNING"]
         print("$ " + " ".join(cmd), flush=True)
@@ -55,7 +66,25 @@ def main(argv=None) -> int:
         if rc != 0:
             return rc
         print_summary(args.store, replica.sites)
+    if skipped:
+        print(f"\n== {len(skipped)} replica site{'s' if len(skipped) != 1 else ''} skipped "
+              f"(`nianbao doctor` lists the tools)", flush=True)
+        for site, why in skipped.items():
+            print(f"   {site}: {why}")
     return 0
+
+
+def skipped_sites() -> dict[str, str]:
+    """Replica sites the demo cannot crawl here -> why (the missing tool and its Debian package)."""
+    out: dict[str, str] = {}
+    for found in check():
+        if found.found:
+            continue
+        why = (f"needs {found.name} ({found.problem}; Debian package{'s' if len(found.packages) > 1 else ''} "
+               f"{' '.join(found.packages)})")
+        for site in found.demo_sites:
+            out[site] = out[site] + "; " + why if site in out else why
+    return out
 
 
 if __name__ == "__main__":

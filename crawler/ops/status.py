@@ -11,7 +11,7 @@ or is still running.
     {
       "store": "DIR",
       "runs": [                                   # oldest first; the pseudo-run (if any) comes first
-        {"id": "…" | null, "label": "…", "state": "finished" | "killed or running"
+        {"id": "…" | null, "label": "…", "state": "finished" | "interrupted" | "killed or running"
                                                  | "before runs were recorded" | "not in the runs table",
          "started_at": ISO | null, "finished_at": ISO | null, "finish_reason": str | null,
          "duration_s": int | null,                 # started -> finished; null unless finished
@@ -19,7 +19,8 @@ or is still running.
          "found": int, "new": int, "revised": int, "removed": int, "unchanged": int,
          "failures": int, "failures_by_stage": {"fetch": int, …},
          "sites": [                               # sites it was asked to crawl or has rows for, by name
-           {"site": "host[:port]", "found": …, "new": …, "revised": …, "removed": …, "unchanged": …,
+           {"site": "host[:port]", "name": str | null,  # the sites file's name:, else the portal's own
+            "found": …, "new": …, "revised": …, "removed": …, "unchanged": …,
             "failures": int, "failures_by_stage": {…},
             "first_at": ISO | null, "last_at": ISO | null,  # first and last event or failure of the site
             "span_s": int | null,                  # last_at - first_at (1 s resolution)
@@ -27,7 +28,7 @@ or is still running.
         …],
       "last_run": {same shape as a "runs" entry} | null,   # newest recorded run; null when none
       "sites": [                                  # every site of any run, failure or report, by name
-        {"site": "host[:port]", "reports": int,   # rows in `reports` for the site (the archive holds)
+        {"site": "host[:port]", "name": str | null, "reports": int,   # rows in `reports` (the archive holds)
          "runs": int,                            # recorded runs that crawled it
          "last_run": id | null, "last_run_label": str, "last_run_started_at": ISO | null,
          "found": …, "new": …, "revised": …, "removed": …, "unchanged": …,   # sums over runs
@@ -63,6 +64,7 @@ EVENTS = ("found", "new", "revised", "removed", "unchanged")
 PRE_RUNS = "(before runs were recorded)"
 NO_SITE = "(no site)"
 KILLED = "killed or running"
+INTERRUPTED = "interrupted"      # stopped by Ctrl-C / SIGTERM (Scrapy's finish reason "shutdown")
 TOP_REASONS = 5
 _URL = re.compile(r"\b(?:https?|ftp|file)://\S+", re.IGNORECASE)
 
@@ -70,14 +72,10 @@ _URL = re.compile(r"\b(?:https?|ftp|file)://\S+", re.IGNORECASE)
 # -- reading the store ---------------------------------------------------------------------------------
 
 def open_existing(location: str) -> LocalStore:
-    """open_store, but a local directory without a catalogue is an error: opening it would create an
-    empty store, and a mistyped --store should say so instead of reporting 'no runs'."""
-    loc = str(location)
-    if "://" not in loc or loc.startswith("file://"):
-        path = Path(loc.removeprefix("file://"))
-        if not (path / "nianbao.sqlite").is_file():
-            raise StoreError(f"no store at {loc} (no nianbao.sqlite there)")
-    return open_store(loc)
+    """open_store for reading: a local directory without a catalogue is an error (opening it would create
+    an empty store, and a mistyped --store should say so instead of reporting 'no runs'), and a store this
+    user may not write (another owner's, a read-only mount) still reads."""
+    return open_store(location, read_only=True)
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -195,7 +193,8 @@ def _runs(recorded: list[dict], cells: dict[tuple[str | None, str], Cell]) -> li
     if None in by_run:
         out.append(_run_entry({}, "before runs were recorded", PRE_RUNS, by_run[None]))
     known = {r["id"] for r in recorded}
-    rows = [(r, KILLED if not r["finished_at"] else "finished") for r in recorded]
+    rows = [(r, KILLED if not r["finished_at"] else INTERRUPTED if r["finish_reason"] == "shutdown" else "finished")
+            for r in recorded]
     # Events or failures naming a run missing from `runs` (a crash between writes): shown, not dropped.
     for run_id in sorted(k for k in by_run if k is not None and k not in known):
         first = min((c.first for c in by_run[run_id].values() if c.first), default=None)
@@ -242,9 +241,39 @@ def gather(store: LocalStore) -> dict:
     failures = store.failures()
     cells = tally(store.run_events(), failures)
     runs = _runs(store.runs(), cells)
-    recorded = [r for r in runs if r["state"] in ("finished", KILLED)]
+    recorded = [r for r in runs if r["state"] in ("finished", INTERRUPTED, KILLED)]
+    names = site_names(store)
+    for entry in [s for run in runs for s in run["sites"]]:
+        entry["name"] = names.get(entry["site"])
+    sites = _sites(runs, store.reports())
+    for entry in sites:
+        entry["name"] = names.get(entry["site"])
     return {"store": str(store.root), "runs": runs, "last_run": recorded[-1] if recorded else None,
-            "sites": _sites(runs, store.reports()), "failures": _failure_stages(failures)}
+            "sites": sites, "failures": _failure_stages(failures)}
+
+
+def site_names(store: LocalStore) -> dict[str, str]:
+    """host[:port] -> the site's name: the `name:` of the sites file of its latest run that gave one, else the
+    portal's own name as its pages state it (the feed's `site_name`, the most frequent)."""
+    from crawler.archive.feed import read_feed
+
+    own: dict[str, Counter] = {}
+    for record in read_feed(Path(store.root) / "feed"):
+        if record.get("site") and record.get("site_name"):
+            own.setdefault(record["site"], Counter())[record["site_name"]] += 1
+    names = {site: counts.most_common(1)[0][0] for site, counts in own.items()}
+    for run in store.runs():
+        try:
+            given = json.loads(run.get("args") or "{}").get("site_names") or {}
+        except (ValueError, AttributeError):
+            continue
+        names.update({site: name for site, name in given.items() if isinstance(name, str) and name})
+    return names
+
+
+def site_label(entry: dict) -> str:
+    """How plots label a site: its name and host, or the host alone."""
+    return f"{entry['name']} ({entry['site']})" if entry.get("name") else entry["site"]
 
 
 # -- text ----------------------------------------------------------------------------------------------
@@ -296,23 +325,24 @@ _COUNT_HEADERS = [*EVENTS, "failures"]
 def runs_table(runs: list[dict]) -> str:
     headers = ["run", "started", "finished", "duration", "sites", *_COUNT_HEADERS, "failures by stage"]
     rows = [[r["label"], _short_time(r["started_at"]),
-             KILLED if r["state"] == KILLED else _short_time(r["finished_at"]),
+             KILLED if r["state"] == KILLED else INTERRUPTED if r["state"] == INTERRUPTED else _short_time(r["finished_at"]),
              human_duration(r["duration_s"]), str(len(r["sites"])), *_counts(r), stages_text(r["failures_by_stage"])]
             for r in runs]
     return format_table(headers, rows, numeric=set(range(3, 11)))
 
 
 def run_sites_table(run: dict) -> str:
-    headers = ["site", *_COUNT_HEADERS, "active span", "failures by stage"]
-    rows = [[s["site"], *_counts(s), human_duration(s["span_s"]), stages_text(s["failures_by_stage"])]
-            for s in run["sites"]]
-    return format_table(headers, rows, numeric=set(range(1, 8)))
+    headers = ["site", "name", *_COUNT_HEADERS, "active span", "failures by stage"]
+    rows = [[s["site"], s.get("name") or "-", *_counts(s), human_duration(s["span_s"]),
+             stages_text(s["failures_by_stage"])] for s in run["sites"]]
+    return format_table(headers, rows, numeric=set(range(2, 9)))
 
 
 def sites_table(sites: list[dict]) -> str:
-    headers = ["site", "reports", "runs", *_COUNT_HEADERS, "last run"]
-    rows = [[s["site"], str(s["reports"]), str(s["runs"]), *_counts(s), s["last_run_label"]] for s in sites]
-    return format_table(headers, rows, numeric=set(range(1, 9)))
+    headers = ["site", "name", "reports", "runs", *_COUNT_HEADERS, "last run"]
+    rows = [[s["site"], s.get("name") or "-", str(s["reports"]), str(s["runs"]), *_counts(s), s["last_run_label"]]
+            for s in sites]
+    return format_table(headers, rows, numeric=set(range(2, 10)))
 
 
 def failures_table(stages: list[dict]) -> str:
@@ -333,7 +363,7 @@ def render_text(status: dict) -> str:
         parts += ["", "Runs (oldest first)", runs_table(status["runs"])]
     last = status["last_run"]
     if last is not None:
-        title = f"Last run {last['label']}: per site"
+        title = f"Last run {last['label']}{' (INTERRUPTED)' if last['state'] == INTERRUPTED else ''}: per site"
         parts += ["", title, run_sites_table(last) if last["sites"] else "(no events or failures recorded)"]
     if status["sites"]:
         parts += ["", "All runs: per site (totals; reports = rows archived)", sites_table(status["sites"])]

@@ -80,6 +80,11 @@ def finish_text(lines: list[str]) -> str:
 _TOOL_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
+# The Debian packages of the tools run_tool runs, for the failure a missing one records.
+_PACKAGES = {"soffice": "libreoffice-writer-nogui or libreoffice-calc-nogui", "tesseract": "tesseract-ocr",
+             "pdftoppm": "poppler-utils", "antiword": "antiword", "catdoc": "catdoc"}
+
+
 def run_tool(cmd: list[str], deadline: float, what: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     """Run a tool in its own process group; past the deadline the whole group is killed."""
     left = deadline - time.monotonic()
@@ -89,7 +94,9 @@ def run_tool(cmd: list[str], deadline: float, what: str, stdin: bytes | None = N
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=_TOOL_ENV)
     except FileNotFoundError:
-        raise BadFile(f"cannot read the file: {cmd[0]} is not installed") from None
+        package = _PACKAGES.get(cmd[0])
+        raise BadFile(f"cannot read the file: {cmd[0]} is not installed"
+                      + (f" (Debian package {package}; `nianbao doctor` lists the tools)" if package else "")) from None
     try:
         out, err = proc.communicate(stdin, timeout=left)
     except subprocess.TimeoutExpired:
