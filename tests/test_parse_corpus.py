@@ -77,8 +77,11 @@ def test_real_layouts_every_cell_is_read_or_blank_with_its_candidates(case, pars
              or type(have.get(p)) is not type(v)}
     assert not wrong, f"{len(wrong)} of {len(want)} cells wrong, e.g. {list(wrong.items())[:5]}"
     assert set(have) == set(want)
-    # cells cut out of digits run together are marked, and only those
-    assert set(got["inferred"]) == set(case.inferred)
+    # cells cut out of digits run together are marked, and only those (a statistics table's figures: on
+    # their statement, named stated.<key> by the corpus)
+    stated = {f"stated.{key}" for key, statements in got["prose_figures"].items()
+              if any(s.get("inferred") for s in statements)}
+    assert set(got["inferred"]) | stated == set(case.inferred)
     # an ambiguous run: its row blank (above) and one warning naming the row and how many splits fit
     for row, count in case.ambiguous.items():
         assert [w for w in got["warnings"] if row in w and f"split {count} ways" in w], (row, got["warnings"])
@@ -110,4 +113,6 @@ def test_pre_2019_statistics_table_figures_are_read_with_the_table_as_source(cas
     figures = parsed_real[case.name]["prose_figures"]
     from_table = {key: [s["value"] for s in statements if s.get("source") == "table"]
                   for key, statements in figures.items()}
-    assert {key: values for key, values in from_table.items() if values} == {k: [v] for k, v in case.stated.items()}
+    # a figure whose digits split more than one way is left out (and named in a warning, tested above)
+    assert {key: values for key, values in from_table.items() if values} == \
+        {k: [v] for k, v in case.stated.items() if v is not None}

@@ -71,7 +71,7 @@ def parse_text(text: str, *, title: str | None = None, agency: str | None = None
         agency, year, published = meta.agency, meta.year, meta.published
     read = read_tables(lines)
     prose = "\n".join(line for n, line in enumerate(lines) if n not in read.lines)
-    figures = _with_statistics(prose_figures(prose), statistics_figures(lines))
+    figures = _with_statistics(prose_figures(prose), statistics_figures(lines, read.warnings))
     sections = split_sections(lines, read.lines - read.heading_lines, title)
     checks = table_checks(read.tables, read.format) if read.tables else []
     checks += prose_checks(read.tables, figures)

@@ -131,7 +131,10 @@ def parsed_schema() -> dict:
                                                           "negated": {"type": "boolean"},
                                                           "source": {"enum": ["table"], "title": "read from a "
                                                                      "pre-2019 statistics table (指标名称 | 计量单位 | "
-                                                                     "本年度 …), not the prose"}}}}},
+                                                                     "本年度 …), not the prose"},
+                                                          "inferred": {"const": True, "title": "split out of "
+                                                                       "digits the table ran together; the "
+                                                                       "one split left"}}}}},
             "warnings": {"type": "array", "items": {"type": "string"}},
             "tables_from": {"type": ["string", "null"]},
             "ocr": {"type": "boolean"},

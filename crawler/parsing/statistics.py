@@ -5,7 +5,9 @@ office set in 2014 (国办发〔2014〕32号) or a province's variant of it: one
 and its figure for the year (本年度, 统计数, 数量, 本年累计 where the table also has 本期实际), sometimes
 with 历年累计 beside it.  The figures that the prose of such a report states (主动公开政府信息数, 收到申请数,
 行政复议数 …) are read from the table into the same keys as `prose.prose_figures`, each marked
-`"source": "table"`; the year's column is taken, never the cumulative one.
+`"source": "table"`; the year's column is taken, never the cumulative one.  A table a crawler flattened
+into one line ("主动公开文件数条18659903") is split as the standard tables are: only where one split is
+left, the figure then marked `"inferred": true`.
 
 Rows are read from the extractor's text: tab-joined cells, or a text layer's line of label, unit and
 figures separated by spaces.  An indicator is named by its words; the sub-rows that split a figure
@@ -80,9 +82,15 @@ def _header(cells: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def statistics_figures(lines: list[str]) -> dict[str, list[dict]]:
+def statistics_figures(lines: list[str], warnings: list[str] | None = None) -> dict[str, list[dict]]:
     """key -> the statistics table's statement of it ({"value", "unit", "text", "sentence", "negated",
-    "source": "table"}); {} when the text has no statistics table."""
+    "source": "table"}, and "inferred": true where its digits ran into the next column's); {} when the
+    text has no statistics table.  Figures run together past recovery are left out, with a warning."""
+    flat = next((line for line in lines if "指标名称" in line and "\t" not in line and
+                 (m := _FLAT_HEADER_RE.search(normalise(line))) and _FLAT_ROW_RE.match(normalise(line), m.end())),
+                None)
+    if flat is not None:
+        return _flattened(normalise(flat), warnings if warnings is not None else [])
     found: dict[str, list[dict]] = {}
     header: tuple[int, int] | None = None
     for line in lines:
@@ -116,6 +124,76 @@ def statistics_figures(lines: list[str]) -> dict[str, list[dict]]:
             continue        # a blank, or a later row naming the same figure (a breakdown of it)
         found[key] = [{"value": cell.value, "unit": unit, "text": " ".join(c for c in cells if c),
                        "sentence": line.strip(), "negated": False, "source": "table"}]
+    return found
+
+
+# -- a statistics table flattened into one line (a crawler's page text) ------------------------------------
+#
+# "指标名称计量单位2017年度历年累计主动公开文件数条18659903其中：1、政府网站公开数条18659877…": every
+# row is its label, its unit and its figures run together.  A row's digits are split into the header's
+# columns only where one split is left: 本年度 ≤ 历年累计, and where a row lists two or more parts
+# (其中：1、… 2、…) they add up to it in every column.
+
+_COLUMN_WORDS = r"(?:19|20)\d{2}年度?|本年度|历年累计|本期实际|本年累计|统计数|数量"
+_FLAT_HEADER_RE = re.compile(rf"指标名称(?:计量)?单位(?P<cols>(?:{_COLUMN_WORDS})+)")
+_FLAT_ROW_RE = re.compile(r"(?P<label>(?:[^\d]|\d[、.])+?)(?P<unit>人次|万元|条|件|个|人|次|元|项)"
+                          r"(?P<run>\d+?)(?=\d[、.][\u4e00-\u9fff]|[^\d]|$)")
+_PART_RE = re.compile(r"^(?:其中:?)?\d[、.]|^其中")
+
+
+def _flattened(line: str, warnings: list[str]) -> dict[str, list[dict]]:
+    from itertools import product
+
+    from .tables import MAX_COMBINATIONS, _candidates_text, plain_splits
+
+    header = _FLAT_HEADER_RE.search(line)
+    columns = re.findall(_COLUMN_WORDS, header.group("cols"))
+    at = _header(["指标名称", "计量单位"] + columns)
+    if at is None:
+        return {}
+    year = at[0]
+    cumulative = next((k for k, c in enumerate(columns) if "累计" in c and k != year), None)
+    rows = []
+    for m in _FLAT_ROW_RE.finditer(line, header.end()):
+        label = m.group("label")
+        cands = [c for c in plain_splits(m.group("run"), len(columns))
+                 if cumulative is None or c[year] <= c[cumulative]]
+        rows.append({"label": label, "unit": m.group("unit"), "run": m.group("run"), "cands": cands,
+                     "part": bool(_PART_RE.match(label)), "text": m.group(0)})
+    # a row and the parts listed under it: where two or more, they add up to it in every column
+    groups, current = [], None
+    for row in rows:
+        if row["part"] and current is not None:
+            current.append(row)
+        else:
+            current = [row]
+            groups.append(current)
+    for group in groups:
+        total, parts = group[0], group[1:]
+        if len(parts) < 2 or not all(r["cands"] for r in group):
+            continue
+        combos = 1
+        for r in group:
+            combos *= len(r["cands"])
+        if combos > MAX_COMBINATIONS:
+            continue
+        kept = [choice for choice in product(*(r["cands"] for r in group))
+                if all(choice[0][c] == sum(p[c] for p in choice[1:]) for c in range(len(columns)))]
+        for k, r in enumerate(group):
+            r["cands"] = sorted({choice[k] for choice in kept})
+    found: dict[str, list[dict]] = {}
+    for row in rows:
+        key = None if row["part"] else _indicator(row["label"])
+        if key is None or key in found:
+            continue
+        if len(row["cands"]) != 1:
+            how = (f"split {len(row['cands'])} ways ({_candidates_text(row['cands'])})" if row["cands"]
+                   else f"fit no split into {len(columns)} columns")
+            warnings.append(f"统计表: digits {row['run']} in row {row['label']} (stated.{key}) {how}; figure left out")
+            continue
+        value = row["cands"][0][year]
+        found[key] = [{"value": value, "unit": row["unit"], "text": row["text"], "sentence": row["text"],
+                       "negated": False, "source": "table", "inferred": True}]
     return found
 
 

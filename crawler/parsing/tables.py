@@ -939,11 +939,19 @@ def read_tables(lines: list[str]) -> TableRead:
             at = rows.index("other_processing.overdue_correction")
             rows = rows[:at] + ["other_processing"] + [r for r in rows[at:] if not r.startswith("other_processing.")]
         found["applications"] = _complete(apps, [(r, [c for c, _ in APPLICANT_COLUMNS]) for r in rows])
+    unread: set[str] = set()        # tables whose printed figures could not be read (a warning says why)
     if "review_litigation" in spans:
+        before = len(out.warnings)
         found["review_litigation"] = _complete(read_review(tokens, spans["review_litigation"], out),
                                                [(r, [c for c, _ in OUTCOME_COLUMNS]) for r, _ in REVIEW_ROWS])
-    # a table with no figure at all is the template itself (a format notice), not data
+        if len(out.warnings) > before:
+            unread.add("review_litigation")
+    # a table with no figure at all is the template itself (a format notice), not data; one whose figures
+    # were printed but not read stays, blank, beside the tables that were read (its rules not assessable)
     out.tables = {name: table for name, table in found.items() if _has_figures(table)}
+    if out.tables:
+        out.tables.update({name: found[name] for name in unread if name not in out.tables})
+        out.tables = {name: out.tables[name] for name in found if name in out.tables}
     if out.tables:
         out.format = fmt
         for name, (a, b) in spans.items():
