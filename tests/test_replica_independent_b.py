@@ -477,6 +477,18 @@ def test_same_name_towns_are_distinct_reports(world):
     assert sum(1 for e in reports(city) if e["repost_of"]) == 1
 
 
+def test_vsb_list_pages_are_numbered_backwards(world):
+    ctx, sites = world
+    first = ok(ctx, "same_name_towns_lushi", "/xxgk/zfxxgknb.htm")
+    pages = int(re.search(r'<span class="p_t">共(\d+)页</span>', first).group(1))
+    assert pages >= 2
+    nxt = re.search(r'<span class="p_next p_fun"><a href="([^"]+)">下页</a>', first).group(1)
+    last = re.search(r'<span class="p_last p_fun"><a href="([^"]+)">尾页</a>', first).group(1)
+    assert nxt == f"zfxxgknb/{pages - 1}.htm" and last == "zfxxgknb/1.htm"
+    second = ok(ctx, "same_name_towns_lushi", urljoin("/xxgk/zfxxgknb.htm", nxt))
+    assert '<span class="p_no_d">2</span>' in second
+
+
 def test_gbk_county_declares_its_charset_in_the_page_only(world):
     ctx, sites = world
     entry = reports(sites["same_name_towns_mianchi"])[0]
