@@ -15,7 +15,9 @@ the plain sites' store (crawler.ops.incremental): an unchanged re-crawl's reques
 <= 0.10), a --recheck all sweep (conditional requests, 304s), and after the evolving site changed: new reports
 found by a default run, revisions and removals by a sweep. The distributed mode (bench/distributed.py): reports/s of
 1, 2 and 4 `nianbao worker` processes on a redis-server frontier and a moto S3 archive, worker memory against the
-frontier's size, and the S3 archive's time, objects and requests per report against a local store.
+frontier's size, and the S3 archive's time, objects and requests per report against a local store. The workbench
+(bench/workbench.py) on the plain sites' store: search latency through Datasette, `audit` time per 1,000 reports,
+and recall of the Chinese tokenisations (bigrams, jieba, trigram + fallback).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from replica.sites import table_reports  # noqa: E402
 from crawler.archive.storage import open_store  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
 
-from bench import distributed, parsing  # noqa: E402
+from bench import distributed, parsing, workbench  # noqa: E402
 
 BENCH_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY_JITTER": 0,
                   "LOG_LEVEL": "ERROR", "DOWNLOAD_TIMEOUT": 3, "RETRY_TIMES": 0, "ROBOTSTXT_OBEY": False}
@@ -273,6 +275,8 @@ def main(argv=None) -> int:
         print(f"browser time per fed report: browser sites {1000 * per_browser:.1f} ms ({fed_browser} reports in "
               f"{res['browser'].seconds:.1f} s, Chromium start included), plain sites {1000 * per_plain:.1f} ms "
               f"({fed_plain} reports in {full.seconds:.1f} s); ratio {per_browser / per_plain:.2f}")
+        for line in workbench.figures(workdir / "full"):      # search latency, audit time, tokenisation
+            print(f"wb      {line}", flush=True)
         for line in distributed.figures(args.scale, workdir / "dist"):
             print(f"dist    {line}", flush=True)
     finally:

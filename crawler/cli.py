@@ -8,6 +8,9 @@ import re
 import sys
 
 from crawler.archive.storage import StoreError, open_store
+from crawler.workbench.commands import COMMANDS as WORKBENCH_COMMANDS
+from crawler.workbench.commands import add_subcommands as workbench_subcommands
+from crawler.workbench.commands import validate as workbench_validate
 
 EXIT_OK, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 2, 3, 130
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -166,6 +169,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                            "poppler, Redis): found or not, version, what each enables")
     doctor.add_argument("--json", action="store_true", help="JSON instead of a table")
 
+    workbench_subcommands(sub)          # serve, audit: crawler/workbench/commands.py
     _describe(sub)
     args = parser.parse_args(argv)
     parser = sub.choices[args.command]      # errors below print the subcommand's usage, not the top level's
@@ -201,6 +205,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         except ValueError as exc:
             parser.error(str(exc))
     _validate(parser, args)
+    if args.command in WORKBENCH_COMMANDS:
+        workbench_validate(parser, args)
     return args
 
 
@@ -611,6 +617,7 @@ def cmd_doctor(args) -> int:
 COMMANDS = {"status": cmd_status, "report": cmd_report, "crawl": cmd_crawl, "backfill": cmd_backfill, "raw": cmd_raw,
             "parse": cmd_parse, "export": cmd_export, "enqueue": cmd_enqueue, "worker": cmd_worker, "feed": cmd_feed}
 COMMANDS["doctor"] = cmd_doctor
+COMMANDS.update(WORKBENCH_COMMANDS)
 
 
 def main(argv: list[str] | None = None) -> int:

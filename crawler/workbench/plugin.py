@@ -18,13 +18,15 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler.parsing.audit import raw_path
-from crawler.parsing.template import ACTIVE_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, OUTCOME_COLUMNS, REVIEW_ROWS
+from crawler.parsing.template import (ACTIVE_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, GROUPS, OUTCOME_COLUMNS,
+                                      REVIEW_ROWS, Row)
 
 from .index import query_store
 from .metadata import DATABASE
 from .tokens import match_query
 
 NAME = "nianbao-workbench"
+_OTHER_ROW = Row("other_processing", "（六）其他处理", ("其他处理",))
 HEX64 = r"(?P<sha>[0-9a-f]{64})"
 MAX_REQUEST_TARGET = 4096          # bytes of path + query string; a longer request is refused (414)
 SAFE_METHODS = (b"GET", b"HEAD")
@@ -162,19 +164,30 @@ async def warc_record(request, datasette):
 
 # -- the report page ----------------------------------------------------------------------------------------
 
-def _failing_targets(checks: list[dict]) -> tuple[set[str], set[str], set[str]]:
-    """(表三 columns, 表三 rows, 表四 rows) that a failing check names, to highlight."""
-    columns, rows, review = set(), set(), set()
+_BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+def _failing_cells(checks: list[dict], fmt: str) -> set[tuple[str, str, str]]:
+    """(table, row, column) of every cell a failing check adds up, to highlight."""
+    results = [r.key for r in APPLICATION_ROWS[fmt] if r.key not in ("new_received", "carried_over",
+                                                                     "carried_forward")]
+    columns = [key for key, _ in APPLICANT_COLUMNS]
+    cells = set()
     for check in checks:
         if check.get("status") != "fail":
             continue
-        if check["rule"] in ("balance", "results_sum", "carried_over_vs_last_year") and check.get("column"):
-            columns.add(check["column"])
-        elif check["rule"] == "applicant_sum" and check.get("row"):
-            rows.add(check["row"])
-        elif check["rule"] == "review_litigation_sum" and check.get("row"):
-            review.add(check["row"])
-    return columns, rows, review
+        rule, column, row = check["rule"], check.get("column"), check.get("row")
+        if rule == "balance" and column:
+            cells |= {("applications", r, column) for r in _BALANCE_ROWS}
+        elif rule == "results_sum" and column:
+            cells |= {("applications", r, column) for r in results}
+        elif rule == "carried_over_vs_last_year" and column:
+            cells.add(("applications", "carried_over", column))
+        elif rule == "applicant_sum" and row:
+            cells |= {("applications", row, c) for c in columns}
+        elif rule == "review_litigation_sum" and row:
+            cells |= {("review_litigation", row, c) for c, _ in OUTCOME_COLUMNS}
+    return cells
 
 
 def _cell(value, printed: str | None, bad: bool) -> dict:
@@ -182,44 +195,78 @@ def _cell(value, printed: str | None, bad: bool) -> dict:
     return {"text": shown, "bad": bad}
 
 
+def _label_cells(rows) -> list[list[dict]]:
+    """The label cells of 表三 as the official form prints them: 一、二、四、 across three columns; 三、本年度办理结果
+    down the first column, its （一）…（七） in the second, a group's items (1.属于国家秘密 …) in the third."""
+    results = [r for r in rows if r.key not in ("new_received", "carried_over", "carried_forward")]
+    out = []
+    for row in rows:
+        if row not in results:
+            out.append([{"text": row.label, "colspan": 3, "rowspan": 1}])
+            continue
+        cells = []
+        if row is results[0]:
+            cells.append({"text": "三、本年度办理结果", "colspan": 1, "rowspan": len(results)})
+        if row.group:
+            members = [r for r in results if r.group == row.group]
+            if row is members[0]:
+                label = next(label for key, label in GROUPS.values() if key == row.group)
+                cells.append({"text": label, "colspan": 1, "rowspan": len(members)})
+            cells.append({"text": row.label, "colspan": 1, "rowspan": 1})
+        else:
+            cells.append({"text": row.label, "colspan": 2, "rowspan": 1})
+        out.append(cells)
+    return out
+
+
 def official_tables(parsed: dict) -> list[dict]:
     """The standard tables laid out as the official format prints them, Chinese labels, failing cells marked."""
     tables = parsed.get("tables") or {}
     fmt = parsed.get("format") if parsed.get("format") in ("2019", "2021") else "2021"
     printed = parsed.get("printed") or {}
-    checks = parsed.get("checks") or []
-    bad_columns, bad_rows, bad_review = _failing_targets(checks)
+    bad = _failing_cells(parsed.get("checks") or [], fmt)
     out = []
     active = tables.get("active") or {}
     if active:
         rows = []
         for row in ACTIVE_ROWS[fmt]:
             values = active.get(row.key) or {}
-            rows.append({"label": f"{row.label}（{row.caption}）", "header": " / ".join(label for _, label in row.columns),
+            rows.append({"labels": [{"text": row.caption, "colspan": 1, "rowspan": 1},
+                                    {"text": row.label, "colspan": 1, "rowspan": 1}],
+                         "header": " / ".join(label for _, label in row.columns),
                          "cells": [_cell(values.get(col), printed.get(f"active.{row.key}.{col}"), False)
                                    for col, _ in row.columns]})
-        out.append({"name": "二、主动公开政府信息情况", "columns": None, "rows": rows})
+        out.append({"name": "二、主动公开政府信息情况", "head": [], "rows": rows})
     applications = tables.get("applications") or {}
     if applications:
+        template_rows = APPLICATION_ROWS[fmt]
+        if fmt == "2021" and "other_processing" in applications:
+            # （六）其他处理 printed as one row (a regional variant): shown as printed
+            template_rows = tuple(r for r in template_rows if not r.key.startswith("other_processing."))
+            template_rows = tuple(list(template_rows[:-2]) + [_OTHER_ROW] + list(template_rows[-2:]))
         rows = []
-        for row in APPLICATION_ROWS[fmt]:
+        for row, labels in zip(template_rows, _label_cells(template_rows)):
             values = applications.get(row.key) or {}
-            rows.append({"label": row.label, "header": None,
+            rows.append({"labels": labels, "header": None,
                          "cells": [_cell(values.get(col), printed.get(f"applications.{row.key}.{col}"),
-                                         col in bad_columns or row.key in bad_rows)
-                                   for col, _ in APPLICANT_COLUMNS]})
-        out.append({"name": "三、收到和处理政府信息公开申请情况",
-                    "columns": ["申请人情况"] + [label for _, label in APPLICANT_COLUMNS], "rows": rows})
+                                         ("applications", row.key, col) in bad) for col, _ in APPLICANT_COLUMNS]})
+        head = [[{"text": "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", "colspan": 3, "rowspan": 3},
+                 {"text": "申请人情况", "colspan": 7, "rowspan": 1}],
+                [{"text": "自然人", "colspan": 1, "rowspan": 2}, {"text": "法人或其他组织", "colspan": 5, "rowspan": 1},
+                 {"text": "总计", "colspan": 1, "rowspan": 2}],
+                [{"text": label, "colspan": 1, "rowspan": 1} for _, label in APPLICANT_COLUMNS[1:6]]]
+        out.append({"name": "三、收到和处理政府信息公开申请情况", "head": head, "rows": rows})
     review = tables.get("review_litigation") or {}
     if review:
         rows = []
         for key, label in REVIEW_ROWS:
             values = review.get(key) or {}
-            rows.append({"label": label, "header": None,
-                         "cells": [_cell(values.get(col), printed.get(f"review_litigation.{key}.{col}"), key in bad_review)
-                                   for col, _ in OUTCOME_COLUMNS]})
-        out.append({"name": "四、政府信息公开行政复议、行政诉讼情况",
-                    "columns": [""] + [label for _, label in OUTCOME_COLUMNS], "rows": rows})
+            rows.append({"labels": [{"text": label, "colspan": 1, "rowspan": 1}], "header": None,
+                         "cells": [_cell(values.get(col), printed.get(f"review_litigation.{key}.{col}"),
+                                         ("review_litigation", key, col) in bad) for col, _ in OUTCOME_COLUMNS]})
+        head = [[{"text": "", "colspan": 1, "rowspan": 1}] +
+                [{"text": label, "colspan": 1, "rowspan": 1} for _, label in OUTCOME_COLUMNS]]
+        out.append({"name": "四、政府信息公开行政复议、行政诉讼情况", "head": head, "rows": rows})
     return out
 
 
