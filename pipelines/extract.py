@@ -15,8 +15,8 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawler.read.document import (BadFile, DecodeError, UnsupportedContent, filename_of, introduces_files, read_body,
-                              use_attachments)
+from crawler.read.document import (BadFile, DecodeError, UnsupportedContent, continue_document, filename_of,
+                                   introduces_files, read_body, use_attachments)
 from crawler.read.files import file_kind, read_file
 from crawler.items import FetchedPage
 from pipelines.store import StorePipeline
@@ -44,8 +44,13 @@ class ExtractPipeline(StorePipeline):
             self._fail(adapter["url"], stage, reason, adapter["site"])
             raise DropItem(f"failed {adapter['url']} [{stage}]: {reason} (raw archived as {adapter['sha256']})",
                            log_level="WARNING")
-        texts = [ft for ft in (self._read_attachment(a, adapter["site"]) for a in adapter["attachments"]) if ft]
-        if adapter["attachments"] and not texts and introduces_files(doc):
+        pages = [a for a in adapter["attachments"] if ItemAdapter(a)["link_kind"] == "page"]
+        doc = continue_document(doc, [p for p in (self._read_page(a, adapter["site"]) for a in pages) if p])
+        # a download link without an extension was a guess: a response that is no file is dropped, not failed
+        adapter["attachments"] = [a for a in adapter["attachments"] if not self._not_a_file(a)]
+        files = [a for a in adapter["attachments"] if ItemAdapter(a)["link_kind"] != "page"]
+        texts = [ft for ft in (self._read_attachment(a, adapter["site"]) for a in files) if ft]
+        if files and not texts and introduces_files(doc):
             # the page only points at its report file, and no file could be read: nothing to feed
             reason = "the page only introduces its attachments and none could be read"
             self._fail(adapter["url"], "attachment", reason, adapter["site"])
@@ -70,6 +75,28 @@ class ExtractPipeline(StorePipeline):
             adapter["published"] = doc.meta.published or adapter["listed_date"]
         adapter["site_name"] = doc.meta.site_name
         return item
+
+    @staticmethod
+    def _not_a_file(attachment) -> bool:
+        file = ItemAdapter(attachment)
+        return file["link_kind"] == "maybe" and (file["status"] != 200 or file_kind(
+            file["body"], file["content_type"], filename_of(file["headers"], file["final_url"])) in ("html", None))
+
+    def _read_page(self, attachment, site):
+        """A further page of the article: its extracted page, or None with a recorded failure."""
+        file = ItemAdapter(attachment)
+        file["kind"] = "html"
+        try:
+            if file["status"] != 200:
+                raise UnsupportedContent(f"HTTP {file['status']}")
+            doc = read_body(file["body"], file["content_type"], file["final_url"])
+        except (DecodeError, UnsupportedContent, BadFile) as exc:
+            file["error"] = getattr(exc, "reason", None) or str(exc)
+            self._fail(file["url"], "attachment", f"page of the article unreadable: {file['error']}", site)
+            return None
+        file["text"] = doc.page.text
+        self.stats.inc_value("nianbao/attachment/page")
+        return doc.page
 
     def _read_attachment(self, attachment, site):
         """The attachment's text (also kept on the attachment), or None with a recorded failure."""

@@ -58,7 +58,7 @@ from scrapy.http import TextResponse
 from form2request import form2request
 from scrapy_playwright.page import PageMethod
 
-from crawler.discover.attachments import attachment_links
+from crawler.discover.attachments import MAX_ATTACHMENTS, AttachmentLink, attachment_links, continuation_pages
 from crawler.judge.classify import title_verdict
 from crawler.read.extract import extract_page
 from crawler.discover.completeness import ColumnLedger, ColumnWalk, Stated, stated_figures
@@ -656,6 +656,14 @@ class ReportsSpider(scrapy.Spider):
             try:
                 decoded = decode_html(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
                 links = attachment_links(decoded.text, response.url)
+                if len(links) > MAX_ATTACHMENTS:
+                    links = links[:MAX_ATTACHMENTS]
+                    yield FetchFailure(url=response.url, stage="attachment", site=meta["nianbao_site"],
+                                       reason=f"more than {MAX_ATTACHMENTS} files or page images; only the first "
+                                              f"{MAX_ATTACHMENTS} fetched")
+                # the article's own further pages come first: the report's text is all of them, in order
+                links = [AttachmentLink(url, f"page {n}", "page")
+                         for n, url in enumerate(continuation_pages(decoded.text, response.url), start=2)] + links
                 if links and title_verdict(extract_page(decoded.text, response.url).title) is not None:
                     # the title alone rejects the page (a look-alike): its files are not fetched; the
                     # classify pipeline records the decision as for any page

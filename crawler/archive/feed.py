@@ -91,7 +91,7 @@ def _attachment(file) -> dict:
     f = ItemAdapter(file)
     return {"url": f["url"], "sha256": f["sha256"], "length": len(f["body"]), "content_type": f["content_type"],
             "kind": f["kind"], "label": f["label"] or None, "text": f["text"], "ocr": bool(f["ocr"]),
-            "ocr_confidence": f["ocr_confidence"], "error": f["error"]}
+            "ocr_confidence": f["ocr_confidence"], "error": f["error"], "role": f["link_kind"]}
 
 
 def build_record(item, urls: list[str]) -> dict:

@@ -1,10 +1,16 @@
-"""Find the files an article page publishes: attached report files, and the page images of a 图片版 report.
+"""Find the other documents an article's report continues in: attached files, the page images of a 图片版
+report, documents shown through a viewer or an embed, and the article's own further pages.
 
 Reports are often published as "附件：…年度报告.pdf" under a short article, or as a page whose body is only
 `<img>` scans (portals.md §6). Attachment anchors are recognised by the file's extension in the path, in
 a download script's filename parameter (Hanweb `downfile.jsp?...filename=<hex>.pdf`), or in the anchor
-text when the href is an opaque download id. Anchors in page chrome (header, nav, footer, 下载中心,
-reader download links) are not attachments.
+text when the href is an opaque download id; a download-shaped link with no extension anywhere
+(`/attach/download?fileId=…`, `DownloadServlet?id=…`) is a ``maybe`` file: fetched, and kept only when the
+response is a file (Content-Type, Content-Disposition, magic bytes). Documents shown in the page through
+``<iframe>``/``<embed>``/``<object>`` — directly or through a viewer whose ``file=`` parameter names them —
+count as attachments too. Anchors in page chrome (header, nav, footer, 下载中心, reader download links) are
+not attachments. ``continuation_pages`` finds the article's own next pages (t…_1.html, 3367708_2.html,
+createPageHTML in an article): the report's text is all of them.
 """
 
 from __future__ import annotations
@@ -18,10 +24,13 @@ from lxml import etree
 
 from crawler.read.extract import find_container, visible_chars
 from crawler.discover.urls import canonicalize, is_valid_http_url
+from crawler.vocab import ARTICLE_PATH_RE
 
-__all__ = ["AttachmentLink", "attachment_links", "MAX_ATTACHMENTS"]
+__all__ = ["AttachmentLink", "attachment_links", "continuation_pages", "MAX_ATTACHMENTS", "MAX_PAGES"]
 
-MAX_ATTACHMENTS = 8
+# A 图片版 report runs to a few dozen page images; the spider records a failure past this many.
+MAX_ATTACHMENTS = 60
+MAX_PAGES = 30            # further pages of one article
 FILE_EXT_RE = re.compile(r"\.(pdf|docx?|wps|rtf|xlsx?|et)$", re.I)
 IMAGE_EXT_RE = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?)$", re.I)
 # A body with less visible text than this and images in it is an image-only (图片版) report.
@@ -33,6 +42,11 @@ _CHROME_TEXT_RE = re.compile(r"阅读器|Adobe|Reader|下载中心|客户端|插
 _IMAGE_SKIP_RE = re.compile(r"logo|icon|banner|ewm|qrcode|erweima|share|weixin|weibo|button|btn|arrow|dot|"
                             r"spacer|blank|print|close|jiucuo|conac|dzjg|gh\.png|wza|zoom", re.I)
 MIN_IMAGE_SIDE = 200
+# Links to a download script that name no extension: the response tells whether a file came.
+_DOWNLOAD_URL_RE = re.compile(r"down|attach|fujian|enclosure|getfile|file_?id|servlet|/file/|accessory", re.I)
+_ATTACHMENT_LABEL_RE = re.compile(r"附件|下载|原文|报告|年报")
+# Viewer pages name their document in a query parameter (pdf.js viewer.html?file=…, ?url=…, ?src=…).
+_VIEWER_PARAMS = ("file", "url", "src", "path", "filepath", "fileurl", "doc")
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
 
 
@@ -40,7 +54,7 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
 class AttachmentLink:
     url: str
     label: str        # the anchor text (often the file's published name) or the image's alt
-    kind: str         # "file" | "image"
+    kind: str         # "file" | "image" | "maybe" (a download link whose response decides) | "page"
 
 
 def _file_ext_of(url: str, label: str) -> str | None:
@@ -79,8 +93,26 @@ def _resolve(href: str | None, base: str) -> str | None:
 
 
 def _side(value: str | None) -> int | None:
-    m = re.match(r"\s*(\d+)", value or "")
+    """Pixels of a width/height attribute; None for a relative size (100%, auto): not an icon's."""
+    m = re.match(r"\s*(\d+)\s*(?:px)?\s*$", value or "")
     return int(m.group(1)) if m else None
+
+
+def _viewed_document(src: str, base: str) -> str | None:
+    """The document an iframe/embed/object shows: its own URL when it is a file, else the file a viewer's
+    query names (viewer.html?file=/uploadfile/….pdf)."""
+    url = _resolve(src, base)
+    if url is None:
+        return None
+    if FILE_EXT_RE.search(urlsplit(url).path):
+        return url
+    from urllib.parse import parse_qsl, unquote
+    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=False):
+        if key.lower() in _VIEWER_PARAMS and value:
+            target = _resolve(unquote(value), url if value.startswith(("http:", "https:")) else base)
+            if target and (FILE_EXT_RE.search(urlsplit(target).path) or _DOWNLOAD_URL_RE.search(target)):
+                return target
+    return None
 
 
 def attachment_links(html: str, url: str) -> list[AttachmentLink]:
@@ -96,16 +128,28 @@ def attachment_links(html: str, url: str) -> list[AttachmentLink]:
     base = _resolve(base_el.get("href"), url) if base_el is not None else None
     base = base or url
     out: list[AttachmentLink] = []
-    seen: set[str] = set()
+    seen: set[str] = {canonicalize(url)}
+    for el in root.iter("iframe", "embed", "object"):
+        target = _viewed_document(el.get("src") or el.get("data") or "", base)
+        if target and target not in seen and not _in_chrome(el):
+            seen.add(target)
+            out.append(AttachmentLink(target, (el.get("title") or "").strip(), "file"))
     for a in root.iter("a"):
         target = _resolve(a.get("href"), base)
         if target is None or target in seen:
             continue
         label = " ".join(a.text_content().split()) or (a.get("title") or "").strip()
-        if _file_ext_of(target, label) is None or _CHROME_TEXT_RE.search(label) or _in_chrome(a):
+        if _CHROME_TEXT_RE.search(label) or _in_chrome(a):
+            continue
+        if _file_ext_of(target, label) is not None or _file_ext_of(target, a.get("title") or "") is not None:
+            kind = "file"
+        elif (_DOWNLOAD_URL_RE.search(urlsplit(target).path + "?" + urlsplit(target).query)
+              and _ATTACHMENT_LABEL_RE.search(label) and not ARTICLE_PATH_RE.search(urlsplit(target).path)):
+            kind = "maybe"
+        else:
             continue
         seen.add(target)
-        out.append(AttachmentLink(target, label, "file"))
+        out.append(AttachmentLink(target, label, kind))
     # finding the article body costs more than the rest: only a page with a report-sized image anywhere needs it
     if any(_report_image(img, base) for img in root.iter("img")):
         container, _ = find_container(root)
@@ -116,7 +160,8 @@ def attachment_links(html: str, url: str) -> list[AttachmentLink]:
                     continue
                 seen.add(src)
                 out.append(AttachmentLink(src, (img.get("alt") or "").strip(), "image"))
-    return out[:MAX_ATTACHMENTS]
+    # one more than the cap: the caller sees the cap was reached and says so
+    return out[:MAX_ATTACHMENTS + 1]
 
 
 def _report_image(img, base: str) -> str | None:
@@ -127,3 +172,36 @@ def _report_image(img, base: str) -> str | None:
     if any((_side(img.get(k)) or MIN_IMAGE_SIDE) < MIN_IMAGE_SIDE for k in ("width", "height")):
         return None
     return src
+
+
+_LEAF_RE = re.compile(r"^(?P<stem>.+?)(?P<ext>\.[A-Za-z]{2,5})$")
+
+
+def continuation_pages(html: str, url: str) -> list[str]:
+    """The article's own further pages, in order: pager links and pager scripts (createPageHTML, countPage)
+    that name pages of this very article — `<stem>_N.<ext>` / `<stem>-N.<ext>` beside `<stem>.<ext>`, or
+    this URL with a page parameter — never other articles."""
+    from crawler.discover.listing import analyse_listing    # the same pager reading as listing pages
+
+    parts = urlsplit(canonicalize(url))
+    leaf = parts.path.rsplit("/", 1)[-1]
+    m = _LEAF_RE.match(leaf)
+    directory = parts.path[: len(parts.path) - len(leaf)]
+    pages: dict[str, int] = {}
+    for page in analyse_listing(html, url).page_links:
+        p = urlsplit(page)
+        number = None
+        if m and p.path.startswith(directory) and not p.query:
+            other = p.path[len(directory):]
+            n = re.fullmatch(re.escape(m.group("stem")) + r"[_-](\d{1,3})" + re.escape(m.group("ext")), other)
+            if n:
+                number = int(n.group(1))
+        elif p.path == parts.path and p.query:
+            keys = dict(pair.partition("=")[::2] for pair in p.query.split("&"))
+            own = dict(pair.partition("=")[::2] for pair in parts.query.split("&")) if parts.query else {}
+            changed = {k for k in keys if keys[k] != own.get(k)}
+            if len(changed) == 1 and keys[next(iter(changed))].isdigit():
+                number = int(keys[next(iter(changed))])
+        if number is not None and number > 0:
+            pages.setdefault(page, number)
+    return sorted(pages, key=pages.get)[:MAX_PAGES]

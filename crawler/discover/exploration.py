@@ -168,6 +168,11 @@ async def explore(page, *, max_actions: int = 40, settle_ms: int = 3000, capture
         result.actions.append(label)
         await _settle(page, settle_ms)
         new = await _snapshot(page, page_url, result)
+        if not new:
+            # a slow answer (a busy server, a loaded machine) is not an empty one: look once more
+            await asyncio.sleep(settle_ms / 3000)
+            await _settle(page, settle_ms)
+            new = await _snapshot(page, page_url, result)
         if ctl["kind"] in ("number", "select"):
             done.add((frame.url, label))
         idle = 0 if new else idle + 1

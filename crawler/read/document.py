@@ -119,6 +119,9 @@ def read_body(body: bytes, content_type: str | None, url: str, name: str | None 
     return _file_document(read_file(body, content_type, name or url), url, name or url)
 
 
+_POINTS_AT_FILES_RE = re.compile(r"(?:点击|详见|见|查看|下载)(?:附件|附表|文件|原文)|附件(?:下载|查看)|(?:附件|原文)[:：]")
+
+
 def _own_text_chars(page: Page) -> int:
     """Characters of the page's body that are neither its title nor attachment lines."""
     lines = page.text.split("\n")[1:]
@@ -134,14 +137,37 @@ def use_attachments(doc: Document, files: list[FileText], url: str) -> Document:
     """The report document once its attachments are read: an article page that only introduces its files
     takes its text from the best of them (documents before page images before spreadsheets, then the
     longest); a page with its own report text keeps it."""
-    if not files or not introduces_files(doc):
+    if not files or doc.source != "page":
         return doc
     usable = [f for f in files if f.text and f.text.strip()]
     if not usable:
         return doc
     best = min(usable, key=lambda f: (_TEXT_KIND_RANK.get(f.kind, 3), -len(f.text)))
+    # a page that sends the reader to its file (请点击附件查看, 详见附件) beside a catalogue table of 索引号 and
+    # 发布机构 is not thin, yet its file is the report: the file wins when it says much more than the page
+    points_at_file = bool(_POINTS_AT_FILES_RE.search(doc.page.text)) and len(best.text) > 2 * _own_text_chars(doc.page)
+    if not (introduces_files(doc) or points_at_file):
+        return doc
     title = doc.page.title or _file_title(best.text, "")
     text = "\n".join(with_title_first(title, best.text.split("\n")))
     page = replace(doc.page, text=text, found_by=f"attachment:{best.tool or best.kind}")
     return Document(page=page, meta=extract_metadata(page, url), encoding=doc.encoding, source="attachment",
                     kind=doc.kind, ocr=best.ocr, ocr_confidence=best.ocr_confidence)
+
+
+def continue_document(doc: Document, pages: list[Page]) -> Document:
+    """The report continued over further pages of the same article: its text is every page's, in order, the
+    title (which each page repeats) once. Title, dates and agency stay the first page's."""
+    if not pages:
+        return doc
+    lines = doc.page.text.split("\n")
+    title = doc.page.title
+    for page in pages:
+        more = page.text.split("\n")
+        if more and title and more[0] == (page.title or title):
+            more = more[1:]
+        more = with_title_first(title, more)[1:] if title else more
+        lines += [line for line in more if line.strip()]
+    page = replace(doc.page, text="\n".join(lines))
+    return Document(page=page, meta=doc.meta, encoding=doc.encoding, source=doc.source, kind=doc.kind,
+                    ocr=doc.ocr, ocr_confidence=doc.ocr_confidence)
