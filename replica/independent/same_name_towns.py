@@ -443,7 +443,7 @@ class SameNameTowns(Site):
         repost = replace(original, blocks=[Block("p", "来源：卢氏县人民政府网站"), *original.blocks],
                          source="卢氏县人民政府", published=original.published + dt.timedelta(days=3),
                          extra={"repost": True})
-        city = filler_reports(f"smx-fillers-{scale}", CITY_COUNTY, 9 + 8 * (scale - 1), range(2010, 2024))
+        city = filler_reports(f"smx-fillers-{scale}", CITY_COUNTY, 12 + 10 * (scale - 1), range(2010, 2024))
         fakes = lookalikes(CITY, CITY_GOV, f"{CITY_GOV}办公室", random.Random("smx-lookalikes"))
         items = [*city, repost, fakes[0], fakes[1], format_notice()]
         assign_docids(items, rng, 6925000)
