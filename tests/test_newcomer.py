@@ -384,8 +384,9 @@ def test_csv_has_site_and_classification_columns_text_warnings_format_columns_an
     assert body and len(body) == sum(r["format"] == "2021" for r in rows)
     assert "站点名称" in header and "是否年报" in header
     assert any(h.startswith("表三·") for h in header) and not any("." in h and h.isascii() for h in header)
+    from crawler.parsing.export import AUDIT_COLUMNS
     from crawler.parsing.template import cell_paths
-    assert len(header) == len(set(header)) == 17 + len(cell_paths("2021"))
+    assert len(header) == len(set(header)) == 17 + len(AUDIT_COLUMNS) + len(cell_paths("2021"))
     assert len(header) < len(rows[0])           # the 2019-only cells are not there
 
     import pandas as pd

@@ -126,6 +126,14 @@ def test_audit_figures_are_in_the_parsed_output(store, tmp_path, world):
     parsed = [json.loads(line) for f in (copy / "parsed").glob("v*.jsonl") for line in f.read_text("utf-8").splitlines()]
     broken = [p for p in parsed if p["agency"] == "安远县卫生健康委员会" and p["year"] == 2023]
     assert broken and broken[-1]["audit"]["failing"] == ["balance[natural_person]", "balance[total]"]
+    out = tmp_path / "reports.csv"
+    assert run_nianbao("export", "--store", str(copy), "--format", "csv", "--out", str(out)).returncode == 0
+    exported = {(r["agency"], r["year"]): r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    row = exported[("安远县财政局", "2023")]
+    assert (row["deadline"], row["on_time"], row["days_late"], row["published_source"]) == \
+        ("2024-01-31", "False", "19", "byline")
+    assert float(exported[("镇岗乡人民政府", "2023")]["reuse_of_previous"]) > 0.9
+    assert exported[("欣山镇人民政府", "2023")]["deadline"] == "" and exported[("欣山镇人民政府", "2023")]["level"] == "township"
 
 
 # -- nianbao serve ------------------------------------------------------------------------------------------

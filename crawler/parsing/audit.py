@@ -311,3 +311,18 @@ def audit_store(root: str | os.PathLike, version: int | None = None) -> Path:
     lines = store_audit(read_parsed(root, version or PARSER_VERSION), feed, read_cross_year(root), raw_of,
                         known=read_audit(root))
     return write_audit(root, lines)
+
+
+def audit_figures(root: str | os.PathLike, parsed: dict[str, dict], feed: dict[str, dict],
+                  cross: dict[str, dict]) -> dict[str, dict]:
+    """Report id -> its audit line, computed in memory (for exports, also of a store that is only read);
+    the published date's source is taken from parsed/audit.jsonl where it is known, else from the raw bytes."""
+    def raw_of(sha: str) -> bytes | None:
+        path = raw_path(root, sha)
+        try:
+            return path.read_bytes() if path else None
+        except OSError:
+            return None
+
+    lines = store_audit(parsed, feed, cross, raw_of, known=read_audit(root))
+    return {line["id"]: line for line in lines}

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from crawler.archive.feed import read_feed
 
+from .audit import audit_figures
 from .store import cross_year, parse_record, parse_store, read_cross_year, read_parsed
 from .template import (ACTIVE_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, MONEY_CELLS, OUTCOME_COLUMNS, REVIEW_ROWS,
                        all_cell_paths, cell_at, cell_paths, split_path)
@@ -32,8 +33,15 @@ META_ZH = {"id": "报告编号", "url": "网址", "site": "站点", "site_name":
            "year": "报告年度", "published": "发布日期", "format": "格式", "is_report": "是否年报", "forced": "强制收录",
            "parser_version": "解析器版本", "checks_ok": "校验通过", "checks_fail": "校验不符",
            "checks_not_assessable": "无法校验", "failed_rules": "不符的规则", "warnings": "解析提示"}
-_TEXT = {"id", "url", "site", "site_name", "title", "agency", "published", "format", "failed_rules", "warnings"}
-_FLAGS = {"is_report", "forced"}
+# The audit figures (crawler/parsing/audit.py), after the metadata: a list is written `;`-separated.
+AUDIT_COLUMNS = ("level", "deadline", "on_time", "days_late", "published_source", "reuse_of_previous",
+                 "sections_missing")
+AUDIT_ZH = {"level": "机关层级", "deadline": "法定公布期限", "on_time": "按期公布", "days_late": "逾期天数",
+            "published_source": "发布日期来源", "reuse_of_previous": "与上年重复率", "sections_missing": "缺少的必备章节"}
+_TEXT = {"id", "url", "site", "site_name", "title", "agency", "published", "format", "failed_rules", "warnings",
+         "level", "deadline", "published_source", "sections_missing"}
+_FLAGS = {"is_report", "forced", "on_time"}
+_FRACTIONS = {"reuse_of_previous"}
 
 
 def zh_labels(columns: list[str]) -> list[str]:
@@ -52,7 +60,7 @@ def zh_labels(columns: list[str]) -> list[str]:
             cells[f"review_litigation.{row}.{col}"] = f"表四·{row_label}·{label}"
     out, seen = [], set()
     for name in columns:
-        label = META_ZH.get(name) or cells.get(name, name)
+        label = META_ZH.get(name) or AUDIT_ZH.get(name) or cells.get(name, name)
         if label in seen:
             label = f"{label}（{name}）"     # two keys one printed label: the key tells them apart
         seen.add(label)
@@ -66,7 +74,7 @@ def _is_money(path: str) -> bool:
 
 
 def rows(parsed: dict[str, dict], cross: dict[str, dict], feed: dict[str, dict] | None = None,
-         site_names: dict[str, str] | None = None) -> list[dict]:
+         site_names: dict[str, str] | None = None, audit: dict[str, dict] | None = None) -> list[dict]:
     """One row per parsed report; `feed` (id -> feed record) gives the site and classification columns,
     `site_names` (site -> name, e.g. from a sites file) names sites before the portal's own name does."""
     out = []
@@ -89,6 +97,10 @@ def rows(parsed: dict[str, dict], cross: dict[str, dict], feed: dict[str, dict] 
                "checks_not_assessable": sum(c["status"] == "not_assessable" for c in checks),
                "failed_rules": ";".join(failed),
                "warnings": "; ".join(str(w) for w in record.get("warnings", [])) or None}
+        figures = (audit or {}).get(rid, {})
+        for name in AUDIT_COLUMNS:
+            value = figures.get(name)
+            row[name] = ";".join(value) if isinstance(value, list) else value
         tables = record.get("tables", {})
         for path in cells:
             value = cell_at(tables, path)
@@ -125,6 +137,8 @@ def _write_parquet(table: list[dict], columns: list[str], out: Path, header: lis
     for name, label in zip(columns, header):
         if name in _TEXT:
             kind = pa.string()
+        elif name in _FRACTIONS:
+            kind = pa.float64()
         elif name in _FLAGS:
             kind = pa.bool_()
         elif name in META_COLUMNS or not (_is_money(name) or _has_fraction(table, name)):
@@ -173,10 +187,10 @@ def export(root: str | os.PathLike, fmt: str, out: str | os.PathLike, *, labels:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
     parsed, cross = _parsed(root)
     feed = {r["id"]: r for r in read_feed(Path(root) / "feed") if r.get("id")}
-    table = rows(parsed, cross, feed, site_names)
+    table = rows(parsed, cross, feed, site_names, audit_figures(root, parsed, feed, cross))
     if report_format:
         table = [row for row in table if row["format"] == report_format]
-    columns = list(META_COLUMNS) + cell_columns({report_format} if report_format else {r["format"] for r in table})
+    columns = list(META_COLUMNS) + list(AUDIT_COLUMNS) + cell_columns({report_format} if report_format else {r["format"] for r in table})
     header = zh_labels(columns) if labels == "zh" else columns
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
