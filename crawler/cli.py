@@ -268,7 +268,7 @@ def _run_spider(args: argparse.Namespace, **spider_args) -> int:
 
     settings = build_settings(args)
     quiet_banner(settings.get("LOG_LEVEL"))
-    process = _Process(settings)
+    process = _process_class()(settings)
     quiet_banner(settings.get("LOG_LEVEL"))     # again, for the root handler Scrapy has now installed
     crawler = process.create_crawler(ReportsSpider)
     process.crawl(crawler, **spider_args)
@@ -306,10 +306,6 @@ def _process_class():
     return Process
 
 
-def _Process(settings):
-    return _process_class()(settings)
-
-
 _FORCED_STORE: list[str] = []
 
 
@@ -331,7 +327,7 @@ def _note_interrupted(store_dir: str) -> None:
                 store.run_id = run["id"]
                 store.finish_run("shutdown", {"nianbao/interrupted": "forced"})
         store.close()
-    except (StoreError, Exception):      # leaving anyway: the run then reads as killed, which it nearly was
+    except Exception:       # leaving anyway: the run then reads as killed, which it nearly was
         pass
 
 
