@@ -24,7 +24,8 @@ base64 url=), ``embed``, ``object``, ``attachment_docx`` (详见附件 + a .docx
 "在线预览" link to the statics viewer).  The viewer pages (``viewer.html``, ``onlinePreview``) are served for any
 query and hold no report text.
 
-The column has per-year sub-columns (2021–2023年度) listing the same articles (PHPCMS child categories).
+The column has per-year sub-columns (2021–2023年度) listing the same articles (PHPCMS child categories): that
+year's reports and the notices or 要点 about that year.
 
 Truth keys beyond Site.add_report: ``raw_kind`` (``pdf``/``docx`` for a report whose text is the file's),
 ``raw_path`` (the file's path), ``viewer`` (the variant name above).  ``text`` is the document's text.
@@ -237,8 +238,10 @@ class ViewerDocuments(Site):
     def listings(self) -> None:
         columns = [(COLUMN, "政府信息公开年报", self.rows)]
         for year in YEAR_COLUMNS:
+            # a year's sub-column: that year's reports, and the notices and 要点 about that year
             columns.append((f"{COLUMN}{year}nb/", f"{year}年度",
-                            [(p, r) for p, r in self.rows if r.is_report and r.year == year]))
+                            [(p, r) for p, r in self.rows
+                             if (r.year == year if r.is_report else f"{year}年" in r.title)]))
         self.year_columns = [(c, n) for c, n, _ in columns[1:]]
         for column, name, rows in columns:
             pages = [rows[i:i + PER_PAGE] for i in range(0, len(rows), PER_PAGE)] or [[]]
