@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .documents import (LayoutStyle, grid, make_docx, make_layout_docx, make_layout_pdf, make_pdf, make_xlsx,
-                        pdf_text_layer)
+                        pdf_layout_text, pdf_text_layer)
 from .fillers import JIANCHUAN, JILIN, PANSHI, TONGYU, YANGCHENG, County, agencies, table_report
 from .reports import DATA, Report, body_html, load_blocks, parse_blocks, plain
 from .tables import (APPLICANTS, BALANCE_NOTE, OUTCOMES, RESULT_GROUPS, TABLE2, TABLE_ROWS, Cell, Figures, blank_figures,
@@ -745,14 +745,17 @@ def _word_cases(stem: str, shape: str, report: Report, tables: dict, truth_pair:
         raise AssertionError(f"{stem}: checker finds {sorted(failing)}, the figures meant {sorted(expect)}")
     docx_bytes = make_layout_docx(report, tables, _WIDTHS[shape], _STYLES[shape])
     pdf_bytes = make_layout_pdf(report, tables, _WIDTHS[shape], _STYLES[shape])
+    # the PDF's text as two common tools extract it: pdfplumber (text) and poppler's pdftotext -layout
     bodies = {"docx": (docx_bytes, "docx"), "pdf": (pdf_bytes, "pdf"),
-              "text": (pdf_text_layer(pdf_bytes).encode("utf-8"), "txt")}
+              "text": (pdf_text_layer(pdf_bytes).encode("utf-8"), "txt"),
+              "poppler": (pdf_layout_text(pdf_bytes).encode("utf-8"), "txt")}
     # the Word file holds the label whole and no pages: what the layout engine does to it is in the PDF only
     rendered = {"vertical_label", "wrapped_label", "page_break", "values_before_label"}
-    return [Case(f"{stem}-{carrier}", carrier, body, f"{stem}.{ext}", "2021", copy.deepcopy(tables_truth),
+    return [Case(f"{stem}-{name}", "text" if name == "poppler" else name, body,
+                 f"{stem}{'-poppler' if name == 'poppler' else ''}.{ext}", "2021", copy.deepcopy(tables_truth),
                  dict(printed), set(failing), report.year, report.agency,
-                 layouts=frozenset(layouts - rendered if carrier == "docx" else layouts), source=source)
-            for carrier, (body, ext) in bodies.items()]
+                 layouts=frozenset(layouts - rendered if name == "docx" else layouts), source=source)
+            for name, (body, ext) in bodies.items()]
 
 
 def hongze_like() -> tuple[Report, dict, tuple[dict, dict]]:

@@ -59,8 +59,9 @@ def _report_key(report: Report) -> str:
 
 
 def _cached(kind: str, report: Report, make: Callable[[], bytes]) -> bytes:
-    """The file of `kind` for `report`, from the cache or made once and stored (temp file + rename:
-    several replica processes may make the same file at once, and readers never see half of it).
+    """The file of `kind` for `report`, from the cache or made once and stored (temp file + link:
+    several replica processes may make the same file at once, readers never see half of it, and all of
+    them end up with the bytes stored first).
 
     Files live in a folder per version of this module; folders of other versions a day old go.
     """
@@ -79,7 +80,15 @@ def _cached(kind: str, report: Report, make: Callable[[], bytes]) -> bytes:
     with os.fdopen(fd, "wb") as out:
         out.write(data)
     os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    # the first writer wins (a hard link never replaces): LibreOffice's files differ from run to run, so
+    # a process that made the file at the same time as another must take the stored one, not overwrite
+    # it under a reader that already holds the first
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        data = path.read_bytes()
+    finally:
+        os.unlink(tmp)
     return data
 
 
@@ -618,6 +627,17 @@ def pdf_text_layer(data: bytes) -> str:
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         return "\n".join(page.extract_text() or "" for page in pdf.pages) + "\n"
+
+
+def pdf_layout_text(data: bytes) -> str:
+    """A PDF's text as poppler's ``pdftotext -layout`` gives it: columns kept by spaces, so a label set
+    one character a line reads "三 、本 年 度…" across the rows it spans."""
+    with tempfile.TemporaryDirectory(prefix="replica-pdftotext-") as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(data)
+        out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(src), "-"], capture_output=True,
+                             check=True, timeout=60)
+    return out.stdout.decode("utf-8")
 
 
 def _layout_docx_bytes(report: Report, tables: dict[str, list[list[Cell]]], widths: dict[str, tuple[float, ...]],

@@ -686,3 +686,18 @@ def test_flattened_statistics_table_states_only_what_the_rules_single_out(real):
     readings = C.stats_readings(["18659903", "18659877", "026", "1257", "521", "630", "16", "1257", "735", "29",
                                  "16", "27", "12", "01"])
     assert readings[3] == [(12, 57)] and len(readings[0]) == 4 and readings[2] == [(0, 26)]
+
+
+def test_poppler_layout_text_spreads_the_vertical_label_over_the_rows(real):
+    for stem in ("real-hongze-2023", "real-huaian-2024"):
+        c = real[f"{stem}-poppler"]
+        assert c.carrier == "text" and c.filename == f"{stem}-poppler.txt"
+        text = c.body.decode()
+        assert text == D.pdf_layout_text(real[f"{stem}-pdf"].body)
+        # the label's characters start lines of their own, in order, with the rows' text beside them
+        starts = iter(line.strip()[0] for line in text.split("\n") if line.strip() and line[0] != " ")
+        assert all(char in starts for char in "三、本年度办理结果"), stem
+        # every row's seven figures, column-aligned with runs of spaces between
+        for row, cells in c.tables["applications"].items():
+            assert re.search(r"\s+".join(str(v) for v in cells.values()) + r"\s*$", text, re.M), (stem, row)
+        assert c.tables == real[f"{stem}-pdf"].tables and c.failing == real[f"{stem}-pdf"].failing
