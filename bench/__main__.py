@@ -259,6 +259,8 @@ def main(argv=None) -> int:
         print(f"parse   test set 表三+表四 cells right: nianbao {co['ours34'][0]}/{co['ours34'][1]}, number-stream "
               f"baseline {co['base34'][0]}/{co['base34'][1]}; parse {co['parse_ms']:.2f} ms/document after reading it "
               f"({co['read_ms']:.0f} ms/document to read the carrier)")
+        for line in parsing.real_layout_lines():     # layouts of real reports: per kind, carrier; inferred; alarms
+            print(f"parse   {line}", flush=True)
         for line in incremental_figures(res, args.scale):
             print(line)
         truth = expected(args.scale)

@@ -108,3 +108,70 @@ def crawl_figures(store_dir, table_reports: dict) -> dict:
     seconds = time.perf_counter() - started
     return {"fed": len(feed), "reports": reports, "right": right, "total": total,
             "parse_ms": 1000 * seconds / max(len(feed), 1)}
+
+
+TABLE_RULES = {"balance", "results_sum", "applicant_sum", "review_litigation_sum"}
+
+
+def real_layout_figures() -> dict:
+    """Over the layouts seen in real reports (replica.corpus.real_layout_cases): cells right per layout kind and
+    per carrier, cells read as printed against cells inferred from digits run together (and how many of those
+    are right), ambiguous rows left blank with their warning; and over every corpus case, the table rules'
+    true alarms (a fail the truth has), false alarms (a fail it has not) and misses."""
+    from replica.corpus import real_layout_cases
+
+    per_layout: dict[str, list[int]] = {}
+    per_carrier: dict[str, list[int]] = {}
+    read = [0, 0]            # cells read as printed: right, all
+    inferred = [0, 0]        # cells inferred: right, all
+    ambiguous = [0, 0]       # ambiguous rows: blank with a warning naming them, all
+    alarms = {"true": 0, "false": 0, "missed": 0}
+    real = real_layout_cases()
+    for case in cases() + real:
+        parsed = parse_text(document_text(case.body, case.filename)[0])
+        failed = {(c["rule"], c.get("column") or c.get("row")) for c in parsed["checks"]
+                  if c["status"] == "fail" and c["rule"] in TABLE_RULES}
+        alarms["true"] += len(failed & set(case.failing))
+        alarms["false"] += len(failed - set(case.failing))
+        alarms["missed"] += len(set(case.failing) - failed)
+        if case not in real:
+            continue
+        have, want = paths(parsed["tables"]), paths(case.tables)
+        right = {p for p, v in want.items() if have.get(p, "missing") == v and type(have.get(p)) is type(v)}
+        for kind in case.layouts:
+            acc = per_layout.setdefault(kind, [0, 0])
+            acc[0] += len(right)
+            acc[1] += len(want)
+        acc = per_carrier.setdefault(case.carrier, [0, 0])
+        acc[0] += len(right)
+        acc[1] += len(want)
+        marked = set(parsed.get("inferred", {}))
+        for p, v in want.items():
+            if v is None:
+                continue
+            bucket = inferred if p in marked else read
+            bucket[0] += p in right
+            bucket[1] += 1
+        for row in case.ambiguous:
+            ambiguous[1] += 1
+            ambiguous[0] += all(have.get(p) is None for p in want if p.startswith(row + ".")) and \
+                any(row in w for w in parsed["warnings"])
+    return {"cases": len(real), "per_layout": per_layout, "per_carrier": per_carrier, "read": read,
+            "inferred": inferred, "ambiguous": ambiguous, "alarms": alarms, "all_cases": len(cases()) + len(real)}
+
+
+def real_layout_lines() -> list[str]:
+    """`make bench` lines for real_layout_figures."""
+    f = real_layout_figures()
+
+    def fmt(d: dict) -> str:
+        return ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(d.items()))
+
+    a = f["alarms"]
+    return [f"real layouts ({f['cases']} documents): cells right per layout kind: {fmt(f['per_layout'])}",
+            f"real layouts: cells right per carrier: {fmt(f['per_carrier'])}",
+            f"real layouts: cells read as printed {f['read'][0]}/{f['read'][1]} right, inferred from digits run "
+            f"together {f['inferred'][0]}/{f['inferred'][1]} right; ambiguous rows blank with their warning "
+            f"{f['ambiguous'][0]}/{f['ambiguous'][1]}",
+            f"checks over all {f['all_cases']} corpus documents: true alarms {a['true']}, false alarms {a['false']}, "
+            f"missed {a['missed']}"]

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from crawler.archive.feed import read_feed
+from crawler.parsing.report import PARSER_VERSION
 from crawler.parsing.schema import parsed_schema
 from crawler.parsing.store import read_cross_year, read_parsed
 from crawler.parsing.template import all_cell_paths
@@ -38,7 +39,7 @@ def test_the_crawl_parses_every_fed_report_once(crawled, fed):
     validator = jsonschema.Draft202012Validator(parsed_schema())
     for line in parsed.values():
         validator.validate(line)
-    lines = (crawled.store / "parsed" / "v1.jsonl").read_text("utf-8").splitlines()
+    lines = (crawled.store / "parsed" / f"v{PARSER_VERSION}.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == len(fed)
 
 
@@ -163,14 +164,15 @@ def test_parse_store_parses_what_is_not_parsed_and_never_recrawls(store_copy, cr
 
 def test_a_new_parser_version_reparses_from_the_feed(store_copy):
     run_nianbao("parse", "--store", str(store_copy))
-    script = ("import sys, crawler.parsing.report as r, crawler.parsing.store as s; r.PARSER_VERSION = 2; "
-              "s.PARSER_VERSION = 2; print(s.parse_store(sys.argv[1], version=2))")
+    now, new = PARSER_VERSION, PARSER_VERSION + 1
+    script = (f"import sys, crawler.parsing.report as r, crawler.parsing.store as s; r.PARSER_VERSION = {new}; "
+              f"s.PARSER_VERSION = {new}; print(s.parse_store(sys.argv[1], version={new}))")
     proc = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-c", script, str(store_copy)],
                           capture_output=True, timeout=300, cwd=REPO)
     assert proc.returncode == 0, proc.stderr.decode()
-    assert (store_copy / "parsed" / "v2.jsonl").exists() and (store_copy / "parsed" / "v1.jsonl").exists()
-    v2 = read_parsed(store_copy, version=2)
-    assert v2 and all(r["parser_version"] == 2 for r in v2.values())
+    assert (store_copy / "parsed" / f"v{new}.jsonl").exists() and (store_copy / "parsed" / f"v{now}.jsonl").exists()
+    later = read_parsed(store_copy, version=new)
+    assert later and all(r["parser_version"] == new for r in later.values())
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl"])

@@ -240,7 +240,8 @@ def _numbered(norm: str) -> bool:
 
 def _events(tokens: list[Token], span: tuple[int, int], match) -> list:
     """Row slots and runs of loose values in printed order.  `match(token)` -> (key, label, width,
-    variant) for a row label, None for anything else (it may track the group it is in)."""
+    variant) for a row label, "loose" for a label whose line's figures belong to a row next to it (a group
+    label), None for anything else (it may track the group it is in)."""
     a, b = span
     events: list = []
     k = a
@@ -249,8 +250,8 @@ def _events(tokens: list[Token], span: tuple[int, int], match) -> list:
         if t.is_label:
             found = match(t)
             k += 1
-            if found is None:
-                if t.in_row and not _numbered(t.norm):
+            if found is None or found == "loose":
+                if t.in_row and (found == "loose" or not _numbered(t.norm)):
                     # the second line of a wrapped label, carrying its row's figures: loose values
                     cells = []
                     while k < b and tokens[k].line == t.line and tokens[k].cell is not None:
@@ -640,6 +641,8 @@ def read_applications(tokens: list[Token], span: tuple[int, int], fmt: str, out:
             # （六）其他处理 printed as one row of figures (a regional variant of the 2021 table): its
             # values are kept under the 2019 format's row key; the group's sub-rows are then absent
             return "other_processing", "（六）其他处理", width, "single_row"
+        if what == "group":
+            return "loose"      # figures on a group label's line belong to a row next to it
         return None
 
     events = _events(tokens, span, match)
