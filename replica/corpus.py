@@ -608,8 +608,9 @@ def case(name: str) -> Case:
 # == Real layouts ================================================================================
 # Layouts seen in real published reports, reproduced as generated documents with known figures.  They
 # are registered apart from cases() (real_layout_cases()), so today's parser tests keep passing while
-# the parser learns them.  The parser side includes them by parametrizing over
-# ``cases() + real_layout_cases()`` (or the latter alone) and holding each case to:
+# the parser learns them; cases added later wait in pending_layout_cases() until it reads them.  The
+# parser side includes them by parametrizing over ``cases() + real_layout_cases()`` (or the latter alone;
+# ``pending_layout_cases()`` to work on the next ones) and holding each case to:
 #
 # - ``tables``: every cell as in today's cases; a row of ``ambiguous`` is None in every cell and the
 #   parse carries a warning naming that row ("table.row") and its candidate splits, never a guess;
@@ -746,6 +747,7 @@ def _word_cases(stem: str, shape: str, report: Report, tables: dict, truth_pair:
     docx_bytes = make_layout_docx(report, tables, _WIDTHS[shape], _STYLES[shape])
     pdf_bytes = make_layout_pdf(report, tables, _WIDTHS[shape], _STYLES[shape])
     # the PDF's text as two common tools extract it: pdfplumber (text) and poppler's pdftotext -layout
+    # (the poppler cases go to pending_layout_cases(): see build_real_layouts)
     bodies = {"docx": (docx_bytes, "docx"), "pdf": (pdf_bytes, "pdf"),
               "text": (pdf_text_layer(pdf_bytes).encode("utf-8"), "txt"),
               "poppler": (pdf_layout_text(pdf_bytes).encode("utf-8"), "txt")}
@@ -1170,11 +1172,22 @@ def build_real_layouts() -> list[Case]:
     return out
 
 
+# Real-layout cases added after the parser's tests took real_layout_cases() in, which today's parser does
+# not read yet: registered apart again, so its tests stay green while it learns them.  A case moves to
+# real_layout_cases() (drop its name here) once the parser reads it.
+PENDING = ("real-hongze-2023-poppler", "real-huaian-2024-poppler")
+
+
 @functools.lru_cache(maxsize=1)
 def _cached_real() -> tuple[Case, ...]:
     return tuple(build_real_layouts())
 
 
 def real_layout_cases() -> list[Case]:
-    """The real-layout cases (built once per process; copies)."""
-    return [copy.deepcopy(c) for c in _cached_real()]
+    """The real-layout cases the parser's tests hold it to (built once per process; copies)."""
+    return [copy.deepcopy(c) for c in _cached_real() if c.name not in PENDING]
+
+
+def pending_layout_cases() -> list[Case]:
+    """Real-layout cases not yet in real_layout_cases() (PENDING): the parser's next work."""
+    return [copy.deepcopy(c) for c in _cached_real() if c.name in PENDING]

@@ -439,7 +439,13 @@ RENDERED = {"vertical_label", "wrapped_label", "page_break"}
 
 @pytest.fixture(scope="module")
 def real() -> dict[str, C.Case]:
-    return {c.name: c for c in C.real_layout_cases()}
+    return {c.name: c for c in C.real_layout_cases() + C.pending_layout_cases()}
+
+
+def test_pending_cases_are_apart_from_the_adopted_ones():
+    adopted, pending = C.real_layout_cases(), C.pending_layout_cases()
+    assert {c.name for c in pending} == set(C.PENDING)
+    assert not {c.name for c in adopted} & set(C.PENDING) and len(adopted) == 14
 
 
 def _numbers_line(values) -> str:
