@@ -110,7 +110,7 @@ def crawl_figures(store_dir, table_reports: dict) -> dict:
             "parse_ms": 1000 * seconds / max(len(feed), 1)}
 
 
-TABLE_RULES = {"balance", "results_sum", "applicant_sum", "review_litigation_sum"}
+TABLE_RULES = {"balance", "results_sum", "applicant_sum", "review_litigation_sum", "active_within_total"}
 
 
 def real_layout_figures() -> dict:

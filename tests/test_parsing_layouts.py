@@ -273,3 +273,18 @@ def test_parse_stdin_takes_another_tools_text_with_the_same_keys_and_warnings():
     for key in ("format", "tables", "inferred", "variants", "warnings", "checks"):
         assert got[key] == want[key], key
     assert got["format"] == "2021" and _table(got) == rows
+
+
+def test_table_two_of_the_2019_format_is_checked_where_the_format_allows():
+    lines = ["二、主动公开政府信息情况", "第二十条第（一）项", "信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量",
+             "规章\t13\t13\t524", "规范性文件\t60\t60\t{total}"] + TAIL
+    ok = parse_text("\n".join(lines).format(total=368))
+    assert ok["format"] == "2019"
+    assert {c["row"]: c["status"] for c in ok["checks"] if c["rule"] == "active_within_total"} == \
+        {"rules": "ok", "normative_docs": "ok"}
+    bad = parse_text("\n".join(lines).format(total=30))
+    failed = [c for c in bad["checks"] if c["status"] == "fail"]
+    assert [(c["rule"], c["row"], c["expected"], c["actual"]) for c in failed] == \
+        [("active_within_total", "normative_docs", 30, 60)]
+    blank = parse_text("\n".join(lines).format(total="/"))
+    assert [c["status"] for c in blank["checks"] if c.get("row") == "normative_docs"] == ["not_assessable"]

@@ -6,6 +6,7 @@
 4. review_litigation_sum per row of 表四: 总计 = 维持 + 纠正 + 其他 + 尚未审结
 5. prose_vs_table       a figure the text states equals the table
 6. carried_over_vs_last_year  (store-wide) this year's 二、上年结转 = last year's 四、结转下年度继续办理
+7. active_within_total  per 表二 document row of the 2019 format: 本年新公开数量 ≤ 对外公开总数量
 
 A rule with a blank input is `not_assessable`, never `fail`: blanks are not zeros.  Its detail says
 whether the rule would hold if the blanks were zeros, which is often what the report meant.
@@ -61,6 +62,7 @@ def table_checks(tables: dict, fmt: str) -> list[dict]:
         for row, cells in apps.items():
             out.append(check("applicant_sum", [cells.get(c) for c in APPLICANTS], [cells.get("total")],
                              f"{row}: 六类申请人之和 vs 总计", row=row))
+    out += active_checks(tables.get("active") or {}, fmt)
     review = tables.get("review_litigation")
     if review:
         parts = [c for c, _ in OUTCOME_COLUMNS[:-1]]
@@ -68,6 +70,33 @@ def table_checks(tables: dict, fmt: str) -> list[dict]:
             cells = review.get(row, {})
             out.append(check("review_litigation_sum", [cells.get(c) for c in parts], [cells.get("total")],
                              f"{label}: 维持+纠正+其他+尚未审结 vs 总计", row=row))
+    return out
+
+
+# 表二 rows of documents whose 2019-format columns are bounded: what was newly published this year is part
+# of everything published (本年新公开数量 ≤ 对外公开总数量).  The 2021 columns (制发, 废止, 现行有效) have no
+# rule inside one report.
+_BOUNDED_ROWS = (("rules", "规章"), ("normative_docs", "规范性文件"))
+
+
+def active_checks(active: dict, fmt: str) -> list[dict]:
+    """Rule 7, 表二 of the 2019 format: active_within_total per document row."""
+    out = []
+    if fmt != "2019":
+        return out
+    for row, label in _BOUNDED_ROWS:
+        cells = active.get(row) or {}
+        new, total = cells.get("new_published"), cells.get("total_published")
+        if "new_published" not in cells:
+            continue
+        detail = f"{label}: 本年新公开数量 {'空' if new is None else new} ≤ 对外公开总数量 {'空' if total is None else total}"
+        if new is None or total is None:
+            status = "not_assessable"
+        else:
+            status = "ok" if new <= total else "fail"
+        out.append({"rule": "active_within_total", "row": row, "status": status,
+                    "expected": total if status != "not_assessable" else None,
+                    "actual": new if status != "not_assessable" else None, "detail": detail})
     return out
 
 
