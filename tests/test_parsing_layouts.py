@@ -12,6 +12,7 @@ import subprocess
 import jsonschema
 import pytest
 
+from crawler.parsing.checks import cross_year_checks
 from crawler.parsing.report import parse_text
 from crawler.parsing.schema import parsed_schema
 from crawler.parsing.tables import applicant_splits, read_tables, review_splits
@@ -288,3 +289,22 @@ def test_table_two_of_the_2019_format_is_checked_where_the_format_allows():
         [("active_within_total", "normative_docs", 30, 60)]
     blank = parse_text("\n".join(lines).format(total="/"))
     assert [c["status"] for c in blank["checks"] if c.get("row") == "normative_docs"] == ["not_assessable"]
+
+
+def test_documents_in_force_carry_over_from_last_years_table_two():
+    """The 洪泽区 reports: 5 行政规范性文件 in force at the end of 2023, 3 issued and 0 repealed in 2024, 8 in force."""
+    def report(year: int, docs: str) -> dict:
+        lines = ["二、主动公开政府信息情况", "第二十条第（一）项", "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+                 "规章\t0\t0\t0", f"行政规范性文件\t{docs}"] + text_layer(figures_2021()) + TAIL
+        return parse_text("\n".join(lines), year=year)["tables"]
+
+    last = report(2023, "0\t5\t5")
+    status = {c["row"]: c["status"] for c in cross_year_checks(report(2024, "3\t0\t8"), last)
+              if c["rule"] == "in_force_vs_last_year"}
+    assert status == {"rules": "ok", "normative_docs": "ok"}
+    failed = [c for c in cross_year_checks(report(2024, "3\t0\t9"), last)
+              if c["status"] == "fail" and c["rule"] == "in_force_vs_last_year"]
+    assert [(c["rule"], c["row"], c["expected"], c["actual"]) for c in failed] == \
+        [("in_force_vs_last_year", "normative_docs", 8, 9)]
+    # the applicant rule is there as before, per column
+    assert [c["column"] for c in cross_year_checks(last, last) if c["rule"] == "carried_over_vs_last_year"] == COLUMNS

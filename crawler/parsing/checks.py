@@ -7,6 +7,8 @@
 5. prose_vs_table       a figure the text states equals the table
 6. carried_over_vs_last_year  (store-wide) this year's 二、上年结转 = last year's 四、结转下年度继续办理
 7. active_within_total  per 表二 document row of the 2019 format: 本年新公开数量 ≤ 对外公开总数量
+8. in_force_vs_last_year (store-wide) per 表二 document row of the 2021 format: last year's 现行有效件数 +
+                        本年制发件数 = 本年现行有效件数 + 本年废止件数
 
 A rule with a blank input is `not_assessable`, never `fail`: blanks are not zeros.  Its detail says
 whether the rule would hold if the blanks were zeros, which is often what the report meant.
@@ -134,9 +136,17 @@ def prose_checks(tables: dict, figures: dict[str, list[dict]]) -> list[dict]:
 
 
 def cross_year_checks(this: dict, last: dict) -> list[dict]:
-    """Rule 6: this year's 二、上年结转 against last year's 四、结转下年度继续办理, per column."""
+    """Rule 6: this year's 二、上年结转 against last year's 四、结转下年度继续办理, per column; rule 8 where
+    both reports print the 2021 表二: last year's 现行有效件数 + 本年制发 = 本年现行有效 + 本年废止."""
     now = this.get("applications", {}).get("carried_over", {})
     before = last.get("applications", {}).get("carried_forward", {})
-    return [check("carried_over_vs_last_year", [before.get(col)], [now.get(col)],
-                  f"{label}: 上年 四、结转下年度 vs 本年 二、上年结转", column=col)
-            for col, label in APPLICANT_COLUMNS]
+    out = [check("carried_over_vs_last_year", [before.get(col)], [now.get(col)],
+                 f"{label}: 上年 四、结转下年度 vs 本年 二、上年结转", column=col)
+           for col, label in APPLICANT_COLUMNS]
+    for row, label in _BOUNDED_ROWS:
+        cells, previous = this.get("active", {}).get(row) or {}, last.get("active", {}).get(row) or {}
+        if "in_force" in cells and "in_force" in previous:
+            out.append(check("in_force_vs_last_year", [previous.get("in_force"), cells.get("issued")],
+                             [cells.get("in_force"), cells.get("repealed")],
+                             f"{label}: 上年现行有效件数 + 本年制发件数 vs 本年现行有效件数 + 本年废止件数", row=row))
+    return out

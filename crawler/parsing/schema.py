@@ -59,7 +59,7 @@ _CHECK = {
     "required": ["rule", "status", "expected", "actual", "detail"],
     "properties": {
         "rule": {"enum": ["balance", "results_sum", "applicant_sum", "review_litigation_sum", "prose_vs_table",
-                          "carried_over_vs_last_year", "active_within_total"]},
+                          "carried_over_vs_last_year", "active_within_total", "in_force_vs_last_year"]},
         "column": {"type": "string"}, "row": {"type": "string"}, "figure": {"type": "string"},
         "status": {"enum": ["ok", "fail", "not_assessable"]},
         "expected": _NUMBER_OR_NULL, "actual": _NUMBER_OR_NULL, "detail": {"type": "string"},
