@@ -10,7 +10,8 @@ Then (4) nianbao over the sites that need a browser (script-drawn lists, anti-bo
 rendered against pages that needed it (goal 1.0), pages rendered on the plain sites in (3) (goal 0), and
 seconds per fed report on browser sites against plain ones. The parsing stage (bench/parsing.py): parse time
 per fed report, table cells right on the crawled table reports, and on the test set of real documents
-(replica/corpus.py) cells right per carrier, against a number-stream baseline for 表三/表四. Re-crawls of
+(replica/corpus.py) cells right per carrier, against a number-stream baseline for 表三/表四. OCR (bench/ocr.py):
+each engine on the replica's scans and 图片版 images of table reports: text similarity, cells right, s/page. Re-crawls of
 the plain sites' store (crawler.ops.incremental): an unchanged re-crawl's requests against the first crawl's (goal
 <= 0.10), a --recheck all sweep (conditional requests, 304s), and after the evolving site changed: new reports
 found by a default run, revisions and removals by a sweep. The distributed mode (bench/distributed.py): reports/s of
@@ -57,6 +58,7 @@ from crawler.archive.storage import open_store  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
 
 from bench import distributed, parsing, workbench  # noqa: E402
+from bench import ocr as ocr_bench  # noqa: E402
 
 BENCH_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY_JITTER": 0,
                   "LOG_LEVEL": "ERROR", "DOWNLOAD_TIMEOUT": 3, "RETRY_TIMES": 0, "ROBOTSTXT_OBEY": False}
@@ -261,6 +263,8 @@ def main(argv=None) -> int:
               f"({co['read_ms']:.0f} ms/document to read the carrier)")
         for line in parsing.real_layout_lines():     # layouts of real reports: per kind, carrier; inferred; alarms
             print(f"parse   {line}", flush=True)
+        for line in ocr_bench.figures():
+            print(f"ocr     {line}", flush=True)
         for line in incremental_figures(res, args.scale):
             print(line)
         truth = expected(args.scale)

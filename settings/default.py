@@ -77,6 +77,14 @@ NIANBAO_BROWSER_USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.3
 # Minimum estimated Jaccard similarity (MinHash) for two same-year, same-agency texts to be one report.
 NIANBAO_NEAR_DUPLICATE_THRESHOLD = 0.9
 
+# --- nianbao: OCR of scans and 图片版 pages (crawler.read.ocr; set by pipelines.extract.ExtractPipeline) -----
+# rapidocr: PP-OCRv4 models run by onnxruntime, shipped inside the rapidocr-onnxruntime wheel (nothing is
+# downloaded); on the replica's scans 0.99+ of the text and the table cells right, ~3x Tesseract's CPU per
+# page. tesseract: Debian's tesseract-ocr + chi-sim; faster, loses table digits. None: the environment
+# variable NIANBAO_OCR_ENGINE, else rapidocr. A missing engine or model is one warning line and the other
+# engine reads; with neither, a scanned file is a recorded failure.
+NIANBAO_OCR_ENGINE = None
+
 # --- nianbao: broken TLS (spiders.tls.NianbaoClientContextFactory, spiders.fallback) -----------------
 # Portals serve self-signed or incomplete chains, TLS 1.0 with old ciphers, or no https at all: public
 # documents, so connect anyway (certificates are checked and recorded, never enforced) and note in the

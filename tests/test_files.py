@@ -127,7 +127,7 @@ def test_a_scanned_pdf_is_read_by_ocr():
     body = D.make_scanned_pdf(SHORT_REPORT)
     assert file_kind(body, "application/pdf", "scan.pdf") == "pdf"
     result = read_file(body, "application/pdf", "scan.pdf")
-    assert result.ocr and result.tool == "tesseract" and result.pages == 1
+    assert result.ocr and result.tool == "rapidocr" and result.pages == 1   # the default engine (tests/test_ocr.py)
     assert result.ocr_confidence >= OCR_MIN_CONFIDENCE
     assert similarity(result.text, faithful_text(SHORT_REPORT)) >= OCR_MIN_RATIO
     assert result.text.splitlines()[0] == SHORT_REPORT.title or similarity(

@@ -12,7 +12,7 @@ from pathlib import Path
 from statistics import median
 
 from crawler.read.filetext import BadFile, FileText, finish_text, fold, is_cjk, join_fragments, paragraphs, run_tool
-from crawler.read.ocr import OCR_DPI, mean_or_none, ocr_pages
+from crawler.read.ocr import OCR_DPI, engines_used, mean_or_none, ocr_pages
 
 # A page with fewer characters than this in its text layer, and an image, is a scan.
 SCANNED_PAGE_MAX_CHARS = 10
@@ -26,7 +26,7 @@ _PAGE_NUMBER_RE = re.compile(r"[-—–－‒\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?
 
 def read_pdf(body: bytes, ocr: bool, deadline: float) -> FileText:
     """Stages: integrity (%%EOF, user password), each page's text lines and ruled tables by
-    pdfplumber, pages without a text layer through Tesseract, then paragraphs rebuilt from the line
+    pdfplumber, pages without a text layer through OCR (crawler.read.ocr), then paragraphs rebuilt from the line
     geometry across pages (see paragraphs)."""
     if b"%%EOF" not in body[-2048:]:
         raise BadFile("truncated or corrupt PDF")
@@ -37,13 +37,12 @@ def read_pdf(body: bytes, ocr: bool, deadline: float) -> FileText:
         if not ocr:
             raise BadFile("scanned file: OCR disabled")
 
-        pages = ocr_pages([partial(_render_page, body, number, deadline) for number in scanned], deadline)
+        pages = ocr_pages([partial(_render_page, body, number, deadline) for number in scanned], deadline, scanned)
         done = dict(zip(scanned, pages))
-        confs = [c for number in scanned for c in done[number][1]]
-        items = [item for kind, value in items
-                 for item in ([("line", dict(line, page=value)) for line in done[value][0]] if kind == "ocr"
-                              else [(kind, value)])]
-    tool = ("pdfplumber+tesseract" if len(scanned) < count else "tesseract") if scanned else "pdfplumber"
+        confs = [c for page in pages for c in page.confidences]
+        items = [item for kind, value in items for item in (done[value].items if kind == "ocr" else [(kind, value)])]
+    engines = engines_used(pages) if scanned else ""
+    tool = (f"pdfplumber+{engines}" if len(scanned) < count else engines) if scanned else "pdfplumber"
     return FileText("pdf", finish_text(paragraphs(items)), ocr=bool(scanned),
                     ocr_confidence=mean_or_none(confs) if scanned else None, pages=count, tool=tool)
 
