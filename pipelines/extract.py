@@ -18,6 +18,7 @@ from twisted.internet.threads import deferToThread
 from crawler.read.document import (BadFile, DecodeError, UnsupportedContent, continue_document, filename_of,
                                    introduces_files, read_body, use_attachments)
 from crawler.read.files import file_kind, read_file
+from crawler.read.ocr import set_engine as set_ocr_engine
 from crawler.items import FetchedPage
 from pipelines.store import StorePipeline
 
@@ -25,6 +26,12 @@ logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline(StorePipeline):
+    @classmethod
+    def from_crawler(cls, crawler):
+        # the files are read in worker threads, outside any crawler: the OCR engine is the process's
+        set_ocr_engine(crawler.settings.get("NIANBAO_OCR_ENGINE"))
+        return super().from_crawler(crawler)
+
     async def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item

@@ -194,3 +194,18 @@ def similarity(a: str, b: str) -> float:
     import difflib
 
     return difflib.SequenceMatcher(None, _flat(a), _flat(b), autojunk=False).ratio()
+
+
+def test_the_crawl_setting_chooses_the_engine(tmp_path):
+    from scrapy.utils.misc import build_from_crawler
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.extract import ExtractPipeline
+
+    store = str(tmp_path / "store")
+    build_from_crawler(ExtractPipeline, get_crawler(settings_dict={"NIANBAO_OCR_ENGINE": "tesseract",
+                                                                   "NIANBAO_STORE": store}))
+    assert ocr.preferred_engine() == "tesseract"
+    with pytest.raises(ValueError, match="abbyy"):
+        build_from_crawler(ExtractPipeline, get_crawler(settings_dict={"NIANBAO_OCR_ENGINE": "abbyy",
+                                                                       "NIANBAO_STORE": store}))
