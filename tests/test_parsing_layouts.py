@@ -265,7 +265,9 @@ def test_pre_2019_statistics_table_gives_the_prose_keys_with_the_table_as_source
 
 def test_parse_stdin_takes_another_tools_text_with_the_same_keys_and_warnings():
     rows = figures_2021()
-    text = "\n".join(["某区人民政府2023年政府信息公开工作年度报告"] + HEAD_2021 + _flattened(rows) + TAIL)
+    # a crawler's saved page text (the 平潭 page.txt): labelled header lines, then the body
+    text = "\n".join(["标题: 某区人民政府2023年政府信息公开工作年度报告", "发布时间: 2024-01-20 16:34",
+                      "=" * 20 + " 正文 " + "=" * 20] + HEAD_2021 + _flattened(rows) + TAIL)
     proc = subprocess.run([NIANBAO, "parse", "-", "--json"], input=text.encode("utf-8"), capture_output=True,
                           timeout=120, cwd=REPO)
     assert proc.returncode == 0, proc.stderr.decode()
@@ -274,6 +276,7 @@ def test_parse_stdin_takes_another_tools_text_with_the_same_keys_and_warnings():
     for key in ("format", "tables", "inferred", "variants", "warnings", "checks"):
         assert got[key] == want[key], key
     assert got["format"] == "2021" and _table(got) == rows
+    assert (got["title"], got["year"], got["published"]) == ("某区人民政府2023年政府信息公开工作年度报告", 2023, "2024-01-20")
 
 
 def test_table_two_of_the_2019_format_is_checked_where_the_format_allows():

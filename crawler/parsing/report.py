@@ -7,6 +7,8 @@ crawler reads (HTML page, PDF, DOC/DOCX/WPS, XLS/XLSX, plain text) into that tex
 
 from __future__ import annotations
 
+import re
+
 from crawler.read.document import read_body
 from crawler.read.encoding import decode_text
 from crawler.read.extract import Page, byline_pairs, is_byline
@@ -50,9 +52,13 @@ def _with_statistics(figures: dict, table: dict) -> dict:
 def _title_of(lines: list[str]) -> str:
     """The report's title in a bare text: the first early line naming a report (a text copied from a page
     opens with its chrome: 登录 注册, the site's name), else the first line."""
-    head = [line.strip() for line in lines[:_HEAD_LINES] if line.strip()]
+    head = [_TITLE_LABEL_RE.sub("", line.strip()) for line in lines[:_HEAD_LINES] if line.strip()]
     named = next((line for line in head if len(line) <= 60 and REPORT_NAME_RE.search(line.replace(" ", ""))), None)
     return named or (head[0] if head else "")
+
+
+# "标题: …": the label another crawler's saved page text puts before the title
+_TITLE_LABEL_RE = re.compile(r"^(?:标\s*题|题\s*目)\s*[:：]\s*")
 
 
 def _byline(lines: list[str]) -> dict[str, str]:
