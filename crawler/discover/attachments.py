@@ -35,6 +35,8 @@ FILE_EXT_RE = re.compile(r"\.(pdf|docx?|wps|rtf|xlsx?|et)$", re.I)
 IMAGE_EXT_RE = re.compile(r"\.(png|jpe?g|gif|bmp|tiff?)$", re.I)
 # A body with less visible text than this and images in it is an image-only (图片版) report.
 IMAGE_ONLY_MAX_CHARS = 150
+SCAN_RUN_MIN_IMAGES = 3
+SCAN_CHARS_PER_IMAGE = 100
 # Page-chrome containers whose links are never a report's attachments.
 _CHROME_RE = re.compile(r"(?:^|[\s_-])(?:foot(?:er)?|nav|navbar|menu|header|head|top|topbar|bottom|sidebar|side|"
                         r"links?|friend|yqlj|share|bdshare|toolbar|login)(?:$|[\s_-]|\d)", re.I)
@@ -98,6 +100,23 @@ def _side(value: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _unwrap_viewer_value(value: str) -> str:
+    """A viewer's document parameter as a URL: preview services (kkFileView onlinePreview?url=…) carry it
+    base64-encoded."""
+    if "/" in value or "." in value:
+        return value
+    import base64
+    import binascii
+    for decode in (base64.b64decode, base64.urlsafe_b64decode):
+        try:
+            text = decode(value + "=" * (-len(value) % 4)).decode("utf-8")
+        except (binascii.Error, ValueError):
+            continue
+        if text.startswith(("http://", "https://", "/")):
+            return text
+    return value
+
+
 def _viewed_document(src: str, base: str) -> str | None:
     """The document an iframe/embed/object shows: its own URL when it is a file, else the file a viewer's
     query names (viewer.html?file=/uploadfile/….pdf)."""
@@ -109,7 +128,8 @@ def _viewed_document(src: str, base: str) -> str | None:
     from urllib.parse import parse_qsl, unquote
     for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=False):
         if key.lower() in _VIEWER_PARAMS and value:
-            target = _resolve(unquote(value), url if value.startswith(("http:", "https:")) else base)
+            value = _unwrap_viewer_value(unquote(value))
+            target = _resolve(value, url if value.startswith(("http:", "https:")) else base)
             if target and (FILE_EXT_RE.search(urlsplit(target).path) or _DOWNLOAD_URL_RE.search(target)):
                 return target
     return None
@@ -141,6 +161,13 @@ def attachment_links(html: str, url: str) -> list[AttachmentLink]:
         label = " ".join(a.text_content().split()) or (a.get("title") or "").strip()
         if _CHROME_TEXT_RE.search(label) or _in_chrome(a):
             continue
+        viewed = _viewed_document(a.get("href") or "", base)
+        if viewed is not None and viewed != target:
+            # [在线预览] links to a viewer page: the document it shows is the attachment
+            if viewed not in seen:
+                seen.add(viewed)
+                out.append(AttachmentLink(viewed, label, "file"))
+            continue
         if _file_ext_of(target, label) is not None or _file_ext_of(target, a.get("title") or "") is not None:
             kind = "file"
         elif (_DOWNLOAD_URL_RE.search(urlsplit(target).path + "?" + urlsplit(target).query)
@@ -153,7 +180,11 @@ def attachment_links(html: str, url: str) -> list[AttachmentLink]:
     # finding the article body costs more than the rest: only a page with a report-sized image anywhere needs it
     if any(_report_image(img, base) for img in root.iter("img")):
         container, _ = find_container(root)
-        if container is not None and visible_chars(container) < IMAGE_ONLY_MAX_CHARS:
+        images = [img for img in container.iter("img") if _report_image(img, base)] if container is not None else []
+        chars = visible_chars(container) if container is not None else 0
+        # next to no text, or a run of page scans whose only text is the catalogue table (索引号, 发布机构 …)
+        if container is not None and (chars < IMAGE_ONLY_MAX_CHARS or
+                                      (len(images) >= SCAN_RUN_MIN_IMAGES and chars < SCAN_CHARS_PER_IMAGE * len(images))):
             for img in container.iter("img"):
                 src = _report_image(img, base)
                 if src is None or src in seen:
@@ -188,7 +219,21 @@ def continuation_pages(html: str, url: str) -> list[str]:
     m = _LEAF_RE.match(leaf)
     directory = parts.path[: len(parts.path) - len(leaf)]
     pages: dict[str, int] = {}
-    for page in analyse_listing(html, url).page_links:
+    candidates = list(analyse_listing(html, url).page_links)
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        root = None
+    if root is not None and m:
+        # numbered links anywhere that carry this article's own stem (a pager the listing rules do not
+        # take for one: DedeCMS numbers pages of a numeric document id, 3367708_3.html)
+        base_el = root.find(".//base[@href]")
+        base = (_resolve(base_el.get("href"), url) if base_el is not None else None) or url
+        for a in root.iter("a"):
+            target = _resolve(a.get("href"), base)
+            if target and m.group("stem") in target:
+                candidates.append(target)
+    for page in candidates:
         p = urlsplit(page)
         number = None
         if m and p.path.startswith(directory) and not p.query:
