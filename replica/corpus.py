@@ -649,6 +649,10 @@ REAL_SOURCES = {
                     "80576_平潭综合实验区2019年度政府信息公开工作年度报告/page.txt",
     "pingtan-2021": "changwu/pingtan-gov-zwgk-archive:pingtan/zwgk/zfxxgk/zfxxgknb/202202/"
                     "80613_平潭综合实验区2021年度政府信息公开工作年度报告/page.txt",
+    # 2022: a space between a 表三 label and its run ("申请数量 713000074"), 表四 spaced ("0 1 1 0 2 1 0 …"),
+    # header words spaced ("商业 企业 科研 机构"), the heading "四、政府信息公开行政法复议、行政诉讼情况"
+    "pingtan-2022": "changwu/pingtan-gov-zwgk-archive:pingtan/zwgk/zfxxgk/zfxxgknb/202302/"
+                    "80629_平潭综合实验区2022年度政府信息公开工作年度报告/page.txt",
     # 2017: the pre-2019 政府信息公开情况统计表, 指标名称 | 计量单位 | 2017年度 | 历年累计
     "pingtan-2017": "changwu/pingtan-gov-zwgk-archive:pingtan/zwgk/zfxxgk/zfxxgknb/201801/"
                     "80506_平潭综合实验区2017年度政府信息公开工作年度报告/page.txt",
@@ -876,10 +880,12 @@ def _digits(values: Sequence, spaces: Sequence[int] = ()) -> str:
     return "".join(str(v) + (" " if k in spaces else "") for k, v in enumerate(values))
 
 
-def flattened_page(report: Report, spaces: dict[str, Sequence[int]], repeat_group: bool) -> tuple[str, dict, dict]:
+def flattened_page(report: Report, spaces: dict[str, Sequence[int]], repeat_group: bool,
+                   gap: str = "") -> tuple[str, dict, dict]:
     """The report's page as another crawler's page.txt has it (pingtan): a header, then the whole body in
-    one line, every table cell run into the next.  Returns the text, {(table, row): the row's printed
-    numbers}, {(table, row): cells}."""
+    one line, every table cell run into the next; `gap` between header words and between a 表三 label
+    and its numbers (平潭 2022: "申请数量 713000074").  Returns the text, {(table, row): the row's
+    printed numbers}, {(table, row): cells}."""
     fig = report.figures
     fmt = fig.fmt
     runs: dict[tuple[str, str], str] = {}
@@ -892,14 +898,14 @@ def flattened_page(report: Report, spaces: dict[str, Sequence[int]], repeat_grou
         if block.text == "table2":
             keys = {label: key for label, key, _ in ACTIVE_ROWS[str(fmt)]}
             for caption, heads, labels in TABLE2[fmt]:
-                pieces.append(caption + "信息内容" + "".join(plain(h).replace("<br>", "") for h in heads))
+                pieces.append(gap.join([caption, "信息内容"] + [plain(h).replace("<br>", "") for h in heads]))
                 for label in labels:
                     text = _digits(fig.table2[label], spaces.get(label, ()))
                     runs[("active", keys[label])] = text
                     widths[("active", keys[label])] = len(fig.table2[label])
                     pieces.append(label + text)
         elif block.text == "table3":
-            pieces.append(BALANCE_NOTE + "申请人情况自然人法人或其他组织总计" + "".join(APPLICANTS[1:]))
+            pieces.append(gap.join([BALANCE_NOTE, "申请人情况", "自然人", "法人或其他组织", "总计", *APPLICANTS[1:]]))
             keys = dict(APPLICATION_ROWS[str(fmt)])
             order = [label for label, _ in APPLICATION_ROWS[str(fmt)]]
 
@@ -907,7 +913,7 @@ def flattened_page(report: Report, spaces: dict[str, Sequence[int]], repeat_grou
                 text = _digits(fig.table3[label], spaces.get(label, ()))
                 runs[("applications", keys[label])] = text
                 widths[("applications", keys[label])] = 7
-                pieces.append(lead + label + text)
+                pieces.append(lead + label + gap + text)
 
             row(order[0])
             row(order[1])
@@ -922,7 +928,7 @@ def flattened_page(report: Report, spaces: dict[str, Sequence[int]], repeat_grou
             row(order[-2])
             row(order[-1])
         else:
-            pieces.append("行政复议行政诉讼" + "".join(OUTCOMES) + "未经复议直接起诉复议后起诉" + "".join(OUTCOMES) * 2)
+            pieces.append(gap.join(["行政复议", "行政诉讼", *OUTCOMES, "未经复议直接起诉", "复议后起诉", *OUTCOMES * 2]))
             text = _digits(fig.table4, spaces.get("table4", ()))
             runs[("review_litigation", "*")] = text
             widths[("review_litigation", "*")] = 15
@@ -933,10 +939,10 @@ def flattened_page(report: Report, spaces: dict[str, Sequence[int]], repeat_grou
 
 
 def _flat_cases(stem: str, report: Report, spaces: dict[str, Sequence[int]], source: str,
-                repeat_group: bool = False) -> list[Case]:
+                repeat_group: bool = False, gap: str = "") -> list[Case]:
     """The flattened page as text, and the same text printed row by row to PDF (the page's 文字版)."""
     fig = report.figures
-    text, runs, widths = flattened_page(report, spaces, repeat_group)
+    text, runs, widths = flattened_page(report, spaces, repeat_group, gap)
     # 表四's one row of 15 is read as three rows of the truth
     tables, printed = truth(fig)
     values, left = resolve_runs(runs, widths)
@@ -1038,11 +1044,41 @@ def pingtan_2019() -> Report:
     return _real_report("平海综合实验区管委会", "平海综合实验区管委会办公室", 2019, fig)
 
 
+def pingtan_2022() -> Report:
+    """A 2021-format report as 平潭 2022 printed it: a space between a 表三 label and its run, 表四's
+    numbers spaced, header words spaced, the clerk's "行政法复议" in the 四 heading."""
+    fig = blank_figures(2021)
+    fig.table3 = {label: [0] * 7 for label in fig.table3}
+
+    def row(*values):
+        return list(values) + [sum(values)]
+
+    fig.table3[NEW] = row(71, 3, 0, 0, 0, 0)
+    fig.table3[CARRIED] = row(1, 0, 0, 0, 0, 0)
+    fig.table3[DISCLOSED] = row(21, 0, 0, 0, 0, 0)
+    fig.table3[PARTIAL] = row(8, 1, 0, 0, 0, 0)
+    fig.table3["5.属于三类内部事务信息"] = row(1, 0, 0, 0, 0, 0)
+    fig.table3["6.属于四类过程性信息"] = row(2, 0, 0, 0, 0, 0)
+    fig.table3["7.属于行政执法案卷"] = row(1, 0, 0, 0, 0, 0)
+    fig.table3["1.本机关不掌握相关政府信息"] = row(37, 0, 0, 0, 0, 0)
+    fig.table3["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"] = row(2, 0, 0, 0, 0, 0)
+    fig.table3["3.其他"] = row(0, 2, 0, 0, 0, 0)
+    fig.table3["（七）总计"] = row(72, 3, 0, 0, 0, 0)
+    fig.table4 = [0, 1, 1, 0, 2, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    fig.table2 = {"规章": [0, 0, 0], "行政规范性文件": [8, 85, 598], "行政许可": [10690], "行政处罚": [2113],
+                  "行政强制": [0], "行政事业性收费": [9116.36]}
+    report = _real_report("平海综合实验区管委会", "平海综合实验区管委会办公室", 2022, fig)
+    blocks = [replace(b, text="四、政府信息公开行政法复议、行政诉讼情况") if b.text == "四、政府信息公开行政复议、行政诉讼情况"
+              else b for b in report.blocks]
+    return replace(report, blocks=blocks)
+
+
 # Stray spaces where 平潭 2019 has them ("230 000023", "（六）其他处理0 0 0 0 0 00", "（七）总计23 0 00 0 023",
 # "四、结转下年度继续办理 0 0 00 00 0") and 平潭 2021 ("500000 5").
 _PINGTAN_2019_SPACES = {NEW: (1,), "（六）其他处理": (0, 1, 2, 3, 4), "（七）总计": (0, 1, 3, 4),
                         "四、结转下年度继续办理": (0, 1, 3, 5)}
 _PINGTAN_2021_SPACES = {PARTIAL: (5,)}
+_PINGTAN_2022_SPACES = {"table4": tuple(range(14))}
 
 
 # -- pre-2019 statistical table --------------------------------------------------------------------
@@ -1168,6 +1204,7 @@ def build_real_layouts() -> list[Case]:
     out += _flat_cases("real-flat-2021", pingtan_2021(), _PINGTAN_2021_SPACES, REAL_SOURCES["pingtan-2021"])
     out += _flat_cases("real-flat-2019", pingtan_2019(), _PINGTAN_2019_SPACES, REAL_SOURCES["pingtan-2019"],
                        repeat_group=True)
+    out += _flat_cases("real-flat-2022", pingtan_2022(), _PINGTAN_2022_SPACES, REAL_SOURCES["pingtan-2022"], gap=" ")
     out += _stats_cases()
     return out
 
@@ -1175,7 +1212,8 @@ def build_real_layouts() -> list[Case]:
 # Real-layout cases added after the parser's tests took real_layout_cases() in, which today's parser does
 # not read yet: registered apart again, so its tests stay green while it learns them.  A case moves to
 # real_layout_cases() (drop its name here) once the parser reads it.
-PENDING: tuple[str, ...] = ()
+# real-flat-2022: 表四 under the heading as 平潭 2022 misspelt it ("行政法复议"), its numbers spaced, is not read.
+PENDING: tuple[str, ...] = ("real-flat-2022-text", "real-flat-2022-pdf")
 
 
 @functools.lru_cache(maxsize=1)

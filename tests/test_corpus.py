@@ -447,7 +447,7 @@ def test_pending_cases_are_apart_from_the_adopted_ones():
     assert {c.name for c in pending} == set(C.PENDING)
     assert not {c.name for c in adopted} & set(C.PENDING)
     assert sorted(c.name for c in adopted + pending) == sorted(c.name for c in C.build_real_layouts())
-    assert len(adopted + pending) == 16
+    assert len(adopted + pending) == 18
 
 
 def _numbers_line(values) -> str:
@@ -576,7 +576,7 @@ def test_digit_runs_read_as_the_real_rows_do():
 
 
 def test_flattened_pages_run_the_cells_together_and_the_truth_says_what_is_ambiguous(real):
-    for stem in ("real-flat-2021", "real-flat-2019"):
+    for stem in ("real-flat-2021", "real-flat-2019", "real-flat-2022"):
         text_case, pdf_case = real[f"{stem}-text"], real[f"{stem}-pdf"]
         assert text_case.tables == pdf_case.tables and text_case.ambiguous == pdf_case.ambiguous
         body = text_case.body.decode()
@@ -584,7 +584,7 @@ def test_flattened_pages_run_the_cells_together_and_the_truth_says_what_is_ambig
         assert page.count("\n") == 2, stem                  # the whole body on one line, as page.txt has it
         apps = text_case.tables["applications"]
         new = "".join(str(v) for v in apps["new_received"].values())
-        assert re.search("一、本年新收政府信息公开申请数量" + r"\s?".join(new), page), stem
+        assert re.search("一、本年新收政府信息公开申请数量" + r"\s?" + r"\s?".join(new), page), stem
         # an ambiguous row is blank, with how many readings fit; everything else is read, the run rows inferred
         assert text_case.ambiguous and all(n >= 2 for n in text_case.ambiguous.values()), stem
         for path, n in text_case.ambiguous.items():
@@ -656,7 +656,7 @@ def test_word_files_and_flattened_pages_print_the_truth(real):
                 if word in label:
                     seen[key] = [value_of(t) for t in texts[-7:]]
         assert seen == {key: list(cells.values()) for key, cells in c.tables["applications"].items()}, stem
-    for stem in ("real-flat-2021", "real-flat-2019"):
+    for stem in ("real-flat-2021", "real-flat-2019", "real-flat-2022"):
         c = real[f"{stem}-text"]
         page = c.body.decode()
         labels = dict((key, label) for label, key in C.APPLICATION_ROWS[c.format])
@@ -665,7 +665,7 @@ def test_word_files_and_flattened_pages_print_the_truth(real):
                 continue
             digits = "".join(str(v) for v in cells.values())
             # the run ends where a non-digit or the next label's number ("2.") starts, as in the real pages
-            assert re.search(re.escape(labels[key]) + r"\s?".join(digits) + r"(?=\D|\d[.、])", page), (stem, key)
+            assert re.search(re.escape(labels[key]) + r"\s?" + r"\s?".join(digits) + r"(?=\D|\d[.、])", page), (stem, key)
 
 
 def test_damaged_labels_as_the_clerk_left_them(real):
@@ -709,3 +709,19 @@ def test_poppler_layout_text_spreads_the_vertical_label_over_the_rows(real):
         for row, cells in c.tables["applications"].items():
             assert re.search(r"\s+".join(str(v) for v in cells.values()) + r"\s*$", text, re.M), (stem, row)
         assert c.tables == real[f"{stem}-pdf"].tables and c.failing == real[f"{stem}-pdf"].failing
+
+
+def test_flattened_2022_spaces_labels_and_table_four_as_the_real_page(real):
+    c = real["real-flat-2022-text"]
+    page = c.body.decode()
+    assert "一、本年新收政府信息公开申请数量 713000074二、上年结转" in page
+    assert "四、政府信息公开行政法复议、行政诉讼情况" in page and "四、政府信息公开行政复议" not in page
+    assert "商业企业 科研机构 社会公益组织" in page
+    assert "尚未审结 总计0 1 1 0 2 1 0 0 0 1 0 0 0 0 0五、" in page
+    # 表四's numbers are separated: read, not inferred; 表三's runs are inferred
+    rl = c.tables["review_litigation"]
+    assert [v for row in rl.values() for v in row.values()] == [0, 1, 1, 0, 2, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    assert not [p for p in c.inferred if p.startswith("review_litigation.")]
+    assert "applications.new_received.natural_person" in c.inferred
+    assert set(c.ambiguous) == {"active.normative_docs"}
+    assert {x.name for x in C.pending_layout_cases()} >= {"real-flat-2022-text", "real-flat-2022-pdf"}
