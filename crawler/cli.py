@@ -164,6 +164,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     report.add_argument("--store", required=True, metavar="DIR")
     report.add_argument("--out", required=True, metavar="PATH",
                         help="the HTML file (folders are created; an existing folder gets report.html)")
+    report.add_argument("--workbench", metavar="URL",
+                        help="where `nianbao serve` runs (http://127.0.0.1:8001): the reports it names link to their "
+                             "pages there")
 
     doctor = sub.add_parser("doctor", help="list the external tools a crawl uses (Chromium, Tesseract, LibreOffice, "
                                            "poppler, Redis): found or not, version, what each enables")

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
 import socket
 import sqlite3
@@ -17,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -104,7 +106,8 @@ def test_audit_regions_csv_and_text(store, world):
     text = _audit(store, 2023, "--region", "江西省").stdout.decode()
     for agency in truth["missing"]:
         assert f"{agency}  MISSING" in text
-    assert "江西省 赣州市 安远县: 9 found, 2 missing, 2 late, 2 high reuse, 1 failing checks" in text
+    assert (f"江西省 赣州市 安远县: {len(truth['found'])} found, {len(truth['missing'])} missing, {len(truth['late'])} "
+            f"late, {len(truth['reuse'])} high reuse, {len(truth['failing'])} failing checks") in text
 
 
 def test_audit_figures_are_in_the_parsed_output(store, tmp_path, world):
@@ -208,9 +211,15 @@ def test_facets_count_regions_timeliness_and_failing_checks(server, feed, world)
     assert facets["province"]["江西省"] == anyuan
     assert facets["county"]["剑川县"] == len(feed) - anyuan
     late = sum(len(sites["audit_county"].audit_truth(y)["late"]) for y in (2021, 2022, 2023))
-    in_county = _json(server["base"], "/nianbao/reports.json", county="安远县", _facet="timeliness", _size=0)
-    assert {i["value"]: i["count"] for i in in_county["facet_results"]["timeliness"]["results"]}["逾期"] == late
-    assert facets["failing"] == {"balance[natural_person]": 1, "balance[total]": 1}
+    in_county = _json(server["base"], "/nianbao/reports.json", county="安远县", _facet="timeliness",
+                      _facet_array="failing", _size=0)
+    county = {name: {item["value"]: item["count"] for item in f["results"]}
+              for name, f in in_county["facet_results"].items()}
+    assert county["timeliness"]["逾期"] == late
+    failing = Counter(f"{rule}[{where}]" for y in (2021, 2022, 2023)
+                      for rules in sites["audit_county"].audit_truth(y)["failing"].values() for rule, where in rules)
+    assert county["failing"] == dict(failing)
+    assert failing["balance[total]"] == 1
     assert data["filtered_table_rows_count"] == len(feed)
 
 
@@ -274,6 +283,18 @@ def test_serve_binds_loopback_only(server):
     port = urllib.parse.urlsplit(server["base"]).port
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.2", port), timeout=2).close()
+
+
+def test_crawl_report_links_to_the_workbench_pages(server, feed, tmp_path):
+    out = tmp_path / "report.html"
+    proc = run_nianbao("report", "--store", str(server["store"]), "--out", str(out), "--workbench", server["base"])
+    assert proc.returncode == 0, proc.stderr.decode()
+    page = out.read_text("utf-8")
+    linked = re.findall(re.escape(server["base"]) + r"/-/report/([0-9a-f]{64})", page)
+    assert set(linked) == {r["id"] for r in feed}          # the run fed them all: each named, each linked
+    status, _, body = _get(f"{server['base']}/-/report/{linked[0]}")
+    title = next(r["title"] for r in feed if r["id"] == linked[0])
+    assert status == 200 and title in body.decode()
 
 
 # -- in Chromium -----------------------------------------------------------------------------------------

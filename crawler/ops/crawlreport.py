@@ -382,7 +382,37 @@ def _figure_html(plot: Plot) -> str:
             f"<figcaption>{html.escape(plot.caption)}</figcaption></figure>")
 
 
-def render_html(status: dict, plots: list[Plot]) -> str:
+def last_run_reports(location: str, run_id: str | None, limit: int = 1000) -> list[dict]:
+    """The reports the run fed (new) or fed again (revised): event, id, title, agency, year, URL."""
+    if run_id is None:
+        return []
+    store = open_existing(location)
+    try:
+        events = [e for e in store.run_events(run_id) if e["event"] in ("new", "revised") and e["report_id"]][:limit]
+        known = {r["id"]: r for r in store.reports_by_id([e["report_id"] for e in events])} if events else {}
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read store at {location}: {exc}") from exc
+    finally:
+        store.close()
+    return [{"event": e["event"], "id": e["report_id"], "url": e["url"], **{k: known.get(e["report_id"], {}).get(k)
+             for k in ("title", "agency", "year")}} for e in events]
+
+
+def named_reports_html(named: list[dict], workbench: str | None) -> str:
+    """A table naming the run's reports; each title links to its page in `nianbao serve` (at `workbench`), or to
+    the report's own URL when no workbench is given."""
+    rows = []
+    for r in named:
+        href = f"{workbench.rstrip('/')}/-/report/{r['id']}" if workbench else r["url"]
+        title = html.escape(r["title"] or r["url"] or r["id"])
+        link = f'<a href="{html.escape(href or "", quote=True)}">{title}</a>' if href else title
+        rows.append(f"<tr><td>{html.escape(r['event'])}</td><td>{link}</td><td>{html.escape(r['agency'] or '-')}</td>"
+                    f"<td class=\"num\">{html.escape(str(r['year'] or '-'))}</td></tr>")
+    return ('<table id="named-reports"><thead><tr><th>event</th><th>report</th><th>agency</th><th>year</th></tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def render_html(status: dict, plots: list[Plot], named: list[dict] | None = None, workbench: str | None = None) -> str:
     last = status["last_run"]
     sections = [f"<h1>nianbao crawl report</h1><p>Store <code>{html.escape(status['store'])}</code>: "
                 f"{sum(1 for r in status['runs'] if r['id'] is not None)} runs recorded, "
@@ -394,6 +424,10 @@ def render_html(status: dict, plots: list[Plot]) -> str:
         sections.append("<h2>Runs (oldest first)</h2>" + runs_html(status))
     if last is not None:
         sections.append(f"<h2>Last run {html.escape(last['label'])}: per site</h2>" + last_run_html(last))
+    if named:
+        where = " (links: the workbench's report pages)" if workbench else ""
+        sections.append(f"<h2>Last run: reports fed, new and revised{html.escape(where)}</h2>"
+                        + named_reports_html(named, workbench))
     if status["sites"]:
         sections.append("<h2>All runs: per site (totals; reports = rows archived)</h2>" + sites_html(status))
     if status["failures"]:
@@ -404,10 +438,11 @@ def render_html(status: dict, plots: list[Plot]) -> str:
             f"<style>{_STYLE}</style></head><body>{''.join(sections)}</body></html>\n")
 
 
-def build_report(status: dict, by_year_site: Counter, cjk_font: str | None) -> tuple[str, int]:
+def build_report(status: dict, by_year_site: Counter, cjk_font: str | None, named: list[dict] | None = None,
+                 workbench: str | None = None) -> tuple[str, int]:
     """The HTML page and its number of plots."""
     plots = make_plots(_labelled(status), by_year_site, cjk_font)
-    return render_html(status, plots), len(plots)
+    return render_html(status, plots, named, workbench), len(plots)
 
 
 # -- command -------------------------------------------------------------------------------------------
@@ -429,13 +464,15 @@ def cmd_report(args) -> int:
 
     try:
         status, by_year_site = load(args.store)
+        last = status["last_run"]
+        named = last_run_reports(args.store, last["id"] if last else None)
     except StoreError as exc:
         print(f"nianbao: {exc}", file=sys.stderr)
         return EXIT_STORE
     with warnings.catch_warnings():
         # Labels are ASCII when no CJK font exists, so a glyph warning here would only be noise.
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        page, count = build_report(status, by_year_site, find_cjk_font())
+        page, count = build_report(status, by_year_site, find_cjk_font(), named, getattr(args, "workbench", None))
     out = Path(args.out)
     if out.is_dir():
         out = out / "report.html"       # a folder given: the report goes in it, not beside it

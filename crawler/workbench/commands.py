@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 
@@ -47,6 +46,8 @@ def add_subcommands(sub) -> None:
 
 def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.command == "serve":
+        import ipaddress
+
         if not 0 < args.port < 65536:
             parser.error("--port must be 1-65535")
         try:

@@ -28,7 +28,11 @@ from .tokens import index_text
 
 logger = logging.getLogger(__name__)
 
-TIMELINESS = {True: "按期", False: "逾期", None: "无期限"}
+def timeliness(audit: dict) -> str:
+    """按期 / 逾期 / 无期限 (no deadline applies) / 未知 (a deadline, but no published date to hold against it)."""
+    if audit.get("on_time") is not None:
+        return "按期" if audit["on_time"] else "逾期"
+    return "无期限" if audit.get("deadline") is None else "未知"
 
 SCHEMA = """
 CREATE TABLE reports (
@@ -161,7 +165,7 @@ def build_index(snapshot: Snapshot, out: str | os.PathLike) -> dict:
                 "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (rowid, rid, record.get("title"), record.get("agency"), region.get("province"), region.get("city"),
                  region.get("county"), record.get("year"), record.get("published"), audit.get("published_source"),
-                 audit.get("level"), audit.get("deadline"), TIMELINESS[audit.get("on_time")], audit.get("days_late"),
+                 audit.get("level"), audit.get("deadline"), timeliness(audit), audit.get("days_late"),
                  reuse, None if reuse is None else int(reuse > HIGH_REUSE), len(audit.get("failing") or []),
                  json.dumps(audit.get("failing") or [], ensure_ascii=False),
                  json.dumps(audit.get("sections_missing"), ensure_ascii=False), parsed.get("format"),

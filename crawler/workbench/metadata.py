@@ -9,7 +9,7 @@ REPORT_COLUMNS = {
     "id": "报告编号（规范化正文的 SHA-256）", "title": "标题", "agency": "发布机关", "province": "省", "city": "市",
     "county": "县（区）", "year": "报告年度", "published": "发布日期", "published_source": "发布日期来源（byline 页面署名、url、"
     "signature 落款、listing 栏目列表、file 文件）", "level": "机关层级（government 县级以上人民政府、department 政府部门、"
-    "township 乡镇街道）", "deadline": "法定公布期限", "timeliness": "按期 / 逾期 / 无期限", "days_late": "逾期天数",
+    "township 乡镇街道）", "deadline": "法定公布期限", "timeliness": "按期 / 逾期 / 无期限 / 未知（无发布日期）", "days_late": "逾期天数",
     "reuse_of_previous": "与上一年度报告文字重复率", "high_reuse": "重复率超过50%", "failing_checks": "未通过的校验数",
     "failing": "未通过的校验（规则[列]）", "sections_missing": "缺少的必备章节", "format": "格式（2019、2021、pre-2019、unknown）",
     "site": "门户网站", "site_name": "网站名称", "url": "原始网址", "kind": "原始文件类型", "text_source": "正文来源",
