@@ -447,7 +447,7 @@ def test_pending_cases_are_apart_from_the_adopted_ones():
     assert {c.name for c in pending} == set(C.PENDING)
     assert not {c.name for c in adopted} & set(C.PENDING)
     assert sorted(c.name for c in adopted + pending) == sorted(c.name for c in C.build_real_layouts())
-    assert len(adopted + pending) == 18
+    assert len(adopted + pending) == 20
 
 
 def _numbers_line(values) -> str:
@@ -725,3 +725,16 @@ def test_flattened_2022_spaces_labels_and_table_four_as_the_real_page(real):
     assert "applications.new_received.natural_person" in c.inferred
     assert set(c.ambiguous) == {"active.normative_docs"}
     assert {x.name for x in C.pending_layout_cases()} >= {"real-flat-2022-text", "real-flat-2022-pdf"}
+
+
+def test_a_run_ending_in_a_unit_keeps_it_with_the_last_number(real):
+    c = real["real-flat-2019-unit-text"]
+    assert "政府集中采购13575394432.52元三、" in c.body.decode()
+    readings = C.digit_run_readings("13575394432.52元", 2)
+    assert (13, 575394432.52) in readings and (13575394432.5, 2) in readings     # the 元 stays out of them
+    assert c.ambiguous["active.procurement"] == len(readings) == 11
+    assert c.tables["active"]["procurement"] == {"projects": None, "amount": None} and not c.printed
+    # otherwise the same report as real-flat-2019
+    base = real["real-flat-2019-text"]
+    assert {k: v for k, v in c.ambiguous.items()} == base.ambiguous | {"active.procurement": 11}
+    assert c.tables == base.tables and c.inferred == base.inferred
