@@ -170,11 +170,12 @@ def current_engine() -> str:
 
 # ----------------------------------------------------------------------------- boxes
 
-def _rapidocr_boxes(grey, deadline: float, tables: list) -> tuple[list[dict], list[float]]:
+def _rapidocr_boxes(grey, painted, deadline: float, tables: list) -> tuple[list[dict], list[float]]:
     """RapidOCR's text boxes of a greyscale image (numpy array): pixel geometry, text, score.
 
     The detector runs the texts of narrow neighbouring cells into one box across the rule between them
-    ("0 0 0" of three columns as "000"): such a box is cut at the rules and each piece recognised alone."""
+    ("0 0 0" of three columns as "000"): such a box is cut at the rules and each piece recognised alone,
+    from the page with its rules painted out (`painted`: a rule at the edge of a crop reads as 1 or |)."""
     import cv2
 
     engine = _load_rapidocr()
@@ -201,18 +202,22 @@ def _rapidocr_boxes(grey, deadline: float, tables: list) -> tuple[list[dict], li
     for box in found:
         cuts = _rules_inside(box, tables)
         if not cuts:
-            boxes.append(box)
+            wider = _ink_beyond(painted, box, found, tables)
+            if wider:
+                pieces.append(wider)
+            else:
+                boxes.append(box)
             continue
         edges = [box["x0"], *cuts, box["x1"]]
-        pad = max(2.0, (box["bottom"] - box["top"]) * 0.08)   # keep the rule itself out of the crop
         for x0, x1 in zip(edges, edges[1:]):
-            if x1 - x0 > 2 * pad:
-                pieces.append({"x0": x0 + pad, "x1": x1 - pad, "top": box["top"], "bottom": box["bottom"]})
-    pieces += _unread_cells(grey, boxes + pieces, tables)
+            if x1 - x0 > 0.3 * (box["bottom"] - box["top"]):
+                pieces.append({"x0": x0, "x1": x1, "top": box["top"], "bottom": box["bottom"]})
+    pieces += _unread_cells(painted, boxes + pieces, tables)
     if pieces:
         crops = []
         for piece in pieces:
-            crop = grey[int(piece["top"]):int(math.ceil(piece["bottom"])), int(piece["x0"]):int(math.ceil(piece["x1"]))]
+            crop = painted[int(piece["top"]):int(math.ceil(piece["bottom"])),
+                           int(piece["x0"]):int(math.ceil(piece["x1"]))]
             crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
         recognised, _ = engine.text_rec(crops)
         for piece, (text, score) in zip(pieces, recognised):
@@ -222,9 +227,45 @@ def _rapidocr_boxes(grey, deadline: float, tables: list) -> tuple[list[dict], li
     return boxes, [box["conf"] for box in boxes]
 
 
-def _unread_cells(grey, boxes: list[dict], tables: list) -> list[dict]:
-    """The ink of the table cells no box fell in (pixels): a lone "0" in a narrow cell is the detector's
-    most common miss, and a recognised crop of the cell gets it back."""
+def _cell_of(box: dict, tables: list) -> tuple | None:
+    x, y = (box["x0"] + box["x1"]) / 2, (box["top"] + box["bottom"]) / 2
+    for rows in tables:
+        for row in rows:
+            for cell in row:
+                if cell and cell[0] <= x <= cell[2] and cell[1] <= y <= cell[3]:
+                    return cell
+    return None
+
+
+def _ink_beyond(painted, box: dict, boxes: list[dict], tables: list) -> dict | None:
+    """The box widened to the ink of its line in its cell, when the detector left a character out (a
+    flat 一 or 二 before "、" is its usual miss) and no other box holds it; None when nothing is left out."""
+    cell = _cell_of(box, tables)
+    if cell is None:
+        return None
+    height = box["bottom"] - box["top"]
+    others = [b for b in boxes if b is not box and _cell_of(b, tables) == cell
+              and min(b["bottom"], box["bottom"]) - max(b["top"], box["top"]) > 0.3 * height]
+    if others:
+        return None
+    x0, x1 = round(cell[0]) + 3, round(cell[2]) - 3
+    top, bottom = round(box["top"] + 0.2 * height), round(box["bottom"] - 0.2 * height)
+    if x1 <= x0 or bottom <= top:
+        return None
+    columns = (painted[top:bottom, x0:x1] < 128).sum(axis=0).nonzero()[0]
+    if columns.size == 0:
+        return None
+    left, right = x0 + columns[0], x0 + columns[-1] + 1
+    if left >= box["x0"] - 0.4 * height and right <= box["x1"] + 0.4 * height:
+        return None
+    pad = 0.15 * height
+    return {"x0": max(cell[0], min(box["x0"], left - pad)), "x1": min(cell[2], max(box["x1"], right + pad)),
+            "top": box["top"], "bottom": box["bottom"]}
+
+
+def _unread_cells(painted, boxes: list[dict], tables: list) -> list[dict]:
+    """The ink of the table cells no box fell in (pixels; `painted`: the page without its rules): a lone
+    "0" in a narrow cell is the detector's most common miss, and a recognised crop of the cell gets it back."""
     pieces = []
     for rows in tables:
         for row in rows:
@@ -234,7 +275,7 @@ def _unread_cells(grey, boxes: list[dict], tables: list) -> list[dict]:
                     continue
                 x0, top, x1, bottom = (round(v) for v in cell)
                 inset = max(4, (bottom - top) // 10)   # the rules and their blur
-                inside = grey[top + inset:bottom - inset, x0 + inset:x1 - inset] < 128
+                inside = painted[top + inset:bottom - inset, x0 + inset:x1 - inset] < 128
                 if inside.size == 0 or inside.sum() < 15:
                     continue
                 ys, xs = inside.any(axis=1).nonzero()[0], inside.any(axis=0).nonzero()[0]
@@ -261,12 +302,13 @@ def _rules_inside(box: dict, tables: list) -> list[float]:
     return []
 
 
-def _tesseract_boxes(grey, deadline: float, tables: list) -> tuple[list[dict], list[float]]:
-    """Tesseract's words of a greyscale image (numpy array): pixel geometry, text, confidence."""
+def _tesseract_boxes(grey, painted, deadline: float, tables: list) -> tuple[list[dict], list[float]]:
+    """Tesseract's words of a greyscale image (numpy array): pixel geometry, text, confidence. It reads
+    the page without its rules (`painted`): it takes rules for | and 一 and loses the digits beside them."""
     from PIL import Image
 
     out = io.BytesIO()
-    Image.fromarray(grey).save(out, format="PPM")   # raw PGM: no compression time
+    Image.fromarray(painted).save(out, format="PPM")   # raw PGM: no compression time
     proc = run_tool(["tesseract", "stdin", "stdout", "-l", OCR_LANG, "--psm", "3", "--dpi", str(OCR_DPI), "tsv"],
                     deadline, "tesseract", stdin=out.getvalue())
     if proc.returncode != 0:
@@ -321,6 +363,7 @@ def _ruled_tables(grey) -> tuple[list[list[tuple]], object]:
         return [], rules
     tol = max(3.0, w / 400)   # a rule's thickness in a scan, and its JPEG blur
     edges = merge_edges(edges, tol, tol, tol, tol)
+    edges += _page_break_edges(edges, tol)
     cells = intersections_to_cells(edges_to_intersections(edges, tol, tol))
     tables = []
     for table_cells in cells_to_tables(cells):
@@ -328,6 +371,36 @@ def _ruled_tables(grey) -> tuple[list[list[tuple]], object]:
         if len(rows) >= 2 and max(sum(1 for c in row if c) for row in rows) >= 2:
             tables.append(rows)
     return tables, rules
+
+
+def _page_break_edges(edges: list[dict], tol: float) -> list[dict]:
+    """The rules a page break leaves out: a table carried over to the next page has no bottom rule
+    here (and none at its top there), so its vertical rules end together in the open. A horizontal rule
+    where two or more of them end (or start) together, and no rule runs, closes the cells."""
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    horizontals = [e for e in edges if e["orientation"] == "h"]
+    added = []
+    for end in ("bottom", "top"):
+        for group in _clusters(sorted(verticals, key=lambda e: e[end]), end, 2 * tol):
+            if len(group) < 2:
+                continue
+            y = median(e[end] for e in group)
+            x0, x1 = min(e["x0"] for e in group), max(e["x0"] for e in group)
+            covered = any(abs(h["top"] - y) <= 2 * tol and h["x0"] <= x0 + tol and h["x1"] >= x1 - tol
+                          for h in horizontals)
+            if not covered:
+                added.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "orientation": "h"})
+    return added
+
+
+def _clusters(ordered: list[dict], key: str, gap: float) -> list[list[dict]]:
+    groups: list[list[dict]] = []
+    for e in ordered:
+        if groups and e[key] - groups[-1][-1][key] <= gap:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    return groups
 
 
 def _paint_out(grey, rules):
@@ -404,9 +477,13 @@ def _em(line: dict) -> float:
     return (line["x1"] - line["x0"]) / (cjk + 0.55 * (len(text) - cjk))
 
 
-def _layout(boxes: list[dict], tables: list[list[list]], scale: float, page: int | None) -> list[tuple]:
+def _layout(boxes: list[dict], tables: list[list[list]], scale: float, page: int | None,
+            height: float | None = None) -> list[tuple]:
     """("line", …) and ("table", …) items of a page in reading order, geometry in PDF points (see
-    crawler.read.filetext.paragraphs and table_lines, which make the text)."""
+    crawler.read.filetext.paragraphs and table_lines, which make the text); `height` (pixels) is the
+    page's, whose margins hold page numbers to drop, as the PDF reader drops them."""
+    from crawler.read.pdftext import _PAGE_NUMBER_RE as PAGE_NUMBER_RE, MARGIN_SHARE   # one rule for both readers
+
     placed: dict[tuple[int, int, int], list[dict]] = {}
     bounds = []
     for rows in tables:
@@ -458,6 +535,10 @@ def _layout(boxes: list[dict], tables: list[list[list]], scale: float, page: int
             continue
         line = {**geometry, "text": _joined(group)}
         if not line["text"]:
+            continue
+        in_margin = height and (geometry["bottom"] < height * scale * MARGIN_SHARE
+                                or geometry["top"] > height * scale * (1 - MARGIN_SHARE))
+        if in_margin and PAGE_NUMBER_RE.fullmatch(line["text"]):
             continue
         line["size"] = _em(line)
         lines.append(line)
@@ -514,11 +595,11 @@ def ocr_page(image: bytes, deadline: float, scale: float = 72 / OCR_DPI, page: i
     grey = _grey(image)
     tables, rules = _ruled_tables(grey)
     engine = current_engine()
-    # Tesseract reads rules as | and 一 and loses the digits beside them: it gets the page without them.
-    # RapidOCR's detector needs them: without, the texts of neighbouring cells run into one box.
-    clean = _paint_out(grey, rules) if tables and engine == "tesseract" else grey
-    boxes, confs = _BOXES[engine](clean, deadline, tables)
-    return OcrPage(_layout(boxes, tables, scale, page), confs, engine)
+    # RapidOCR's detector needs the rules (without, the texts of neighbouring cells run into one box), its
+    # recogniser and Tesseract are better without
+    painted = _paint_out(grey, rules) if tables else grey
+    boxes, confs = _BOXES[engine](grey, painted, deadline, tables)
+    return OcrPage(_layout(boxes, tables, scale, page, grey.shape[0]), confs, engine)
 
 
 def ocr_pages(images: list, deadline: float, numbers: list[int] | None = None) -> list[OcrPage]:
