@@ -10,7 +10,10 @@ The content id is the sha256 of the UTF-8 bytes of the normalised text.
 
 Near duplicates (a repost with a different title prefix or an added 来源 line) are found by MinHash
 (datasketch) over character shingles of the normalised text *without* its first line (the title), so
-that 【转载】 prefixes and title rewording do not count.
+that 【转载】 prefixes and title rewording do not count. Similar text is not enough: towns of the same name in
+different counties fill one county template, so their reports of one year are nearly the same text. The
+signature therefore ends with a digest of the report's figures (its table rows' numbers, else the counts its
+prose states), and two reports whose figures differ are never one report.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import numpy as np
 from datasketch import MinHash
 
 __all__ = ["normalise", "content_id", "signature", "similarity", "find_near_duplicate", "agencies_compatible",
-           "NEAR_DUPLICATE_THRESHOLD"]
+           "figures_digest", "figures_differ", "NEAR_DUPLICATE_THRESHOLD"]
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
@@ -61,32 +64,59 @@ def _body(normalised: str) -> str:
     return rest or normalised
 
 
+_TABLE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+_PROSE_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:条|件|次|人次|个|项|期|篇|份|%|万元|元)")
+_FIGURES_BYTES = 8
+
+
+def figures_digest(text: str) -> bytes:
+    """8 bytes naming the report's figures: the numbers of its table rows in order, else the counts its prose
+    states; all zero bytes when it states none (then figures cannot tell two reports apart)."""
+    body = _body(normalise(text))
+    numbers = [n for line in body.splitlines() if "\t" in line for n in _TABLE_NUMBER.findall(line)]
+    if not numbers:
+        numbers = _PROSE_FIGURE.findall(body)
+    if not numbers:
+        return bytes(_FIGURES_BYTES)
+    return hashlib.sha256(" ".join(numbers).encode("ascii")).digest()[:_FIGURES_BYTES]
+
+
+def figures_differ(sig_a: bytes, sig_b: bytes) -> bool:
+    """Both signatures carry figures (see `signature`) and they are not the same figures."""
+    size = NUM_PERM * 8
+    fa, fb = sig_a[size:], sig_b[size:]
+    blank = bytes(_FIGURES_BYTES)
+    return len(fa) == len(fb) == _FIGURES_BYTES and blank not in (fa, fb) and fa != fb
+
+
 def signature(text: str) -> bytes:
-    """MinHash signature of the body (title line excluded) as bytes, for storage."""
+    """MinHash signature of the body (title line excluded) as bytes, then the figures digest, for storage."""
     body = _body(normalise(text)).replace("\n", " ")
     # crc32 (C speed, stable across processes, unlike hash()) instead of datasketch's default sha1:
     # a 5,000-character report has ~5,000 shingles, and sha1 in a Python loop cost 4 ms a page.
     mh = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32)
     shingles = {body[i:i + SHINGLE] for i in range(max(1, len(body) - SHINGLE + 1))}
     mh.update_batch([s.encode("utf-8") for s in shingles])
-    return mh.hashvalues.astype(np.uint64).tobytes()
+    return mh.hashvalues.astype(np.uint64).tobytes() + figures_digest(text)
 
 
 def similarity(sig_a: bytes, sig_b: bytes) -> float:
     """Estimated Jaccard similarity of two signatures made by `signature`."""
-    a = np.frombuffer(sig_a, dtype=np.uint64)
-    b = np.frombuffer(sig_b, dtype=np.uint64)
+    size = NUM_PERM * 8        # the MinHash part; a figures digest may follow (older stores have none)
+    a = np.frombuffer(sig_a[:size], dtype=np.uint64)
+    b = np.frombuffer(sig_b[:size], dtype=np.uint64)
     if a.shape != b.shape:
         return 0.0
     return float(np.count_nonzero(a == b)) / len(a)
 
 
 def agencies_compatible(a: str | None, b: str | None) -> bool:
-    """Same agency as far as near-duplicate matching goes: equal, one a prefix of the other
-    (松山镇 / 松山镇人民政府), or unknown on one side."""
+    """Same agency as far as near-duplicate matching goes: equal, or one the other's short or long form
+    (松山镇 / 松山镇人民政府, 城关镇人民政府 / 卢氏县城关镇人民政府), or unknown on one side (the figures must then
+    agree: see find_near_duplicate)."""
     if not a or not b:
         return True
-    return a == b or a.startswith(b) or b.startswith(a)
+    return a == b or a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a)
 
 
 def find_near_duplicate(store, sig: bytes, year: int | None, agency: str | None,
@@ -95,9 +125,17 @@ def find_near_duplicate(store, sig: bytes, year: int | None, agency: str | None,
     signature similarity reaches `threshold`, else None. (Identical texts are found by id first.)"""
     best = None
     for known_id, known_agency, known_sig in store.near_candidates(year):
-        if not agencies_compatible(agency, known_agency):
+        if not agencies_compatible(agency, known_agency) or figures_differ(sig, known_sig):
             continue
+        if not (agency and known_agency) and not _same_figures(sig, known_sig):
+            continue        # an agency unknown on one side: only the same figures make it the same report
         sim = similarity(sig, known_sig)
         if sim >= threshold and (best is None or sim > best[1]):
             best = (known_id, sim)
     return best
+
+
+def _same_figures(sig_a: bytes, sig_b: bytes) -> bool:
+    size = NUM_PERM * 8
+    fa, fb = sig_a[size:], sig_b[size:]
+    return len(fa) == _FIGURES_BYTES and fa == fb and fa != bytes(_FIGURES_BYTES)

@@ -369,6 +369,14 @@ def sites_html(status: dict) -> str:
     return _table("sites", headers, rows)
 
 
+def columns_html(status: dict) -> str:
+    headers = ["site", "name", "column", "stated", "found", "method", "complete", "stated as", "tried"]
+    rows = [[(c["site"], False), (c.get("name") or "", False), (c["url"], False), (c["expected"], True),
+             (c["found"], True), (c["method"], False), ("yes" if c["complete"] else "NO", False),
+             (c["stated"] or "", False), (c["tried"] or "", False)] for c in status.get("columns", [])]
+    return _table("columns", headers, rows)
+
+
 def failures_html(status: dict) -> str:
     rows = [[(st["stage"], False), (st["count"], True), (r["count"], True), (r["reason"], False)]
             for st in status["failures"] for r in st["top_reasons"]]
@@ -430,6 +438,9 @@ def render_html(status: dict, plots: list[Plot], named: list[dict] | None = None
                         + named_reports_html(named, workbench))
     if status["sites"]:
         sections.append("<h2>All runs: per site (totals; reports = rows archived)</h2>" + sites_html(status))
+    if status.get("columns"):
+        sections.append(f"<h2>Report columns: {len(status['columns'])} walked, {status['columns_incomplete']} "
+                        "incomplete (stated = what the column's pages say it holds)</h2>" + columns_html(status))
     if status["failures"]:
         sections.append("<h2>Failures by stage and top reasons (all runs)</h2>" + failures_html(status))
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"

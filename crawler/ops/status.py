@@ -35,8 +35,17 @@ or is still running.
          "failures": int, "failures_by_stage": {…}}],
       "failures": [                               # all runs, most frequent stage first
         {"stage": "fetch", "count": int,
-         "top_reasons": [{"reason": str, "count": int}, …]}]   # reasons with URLs masked as <url>, trimmed
+         "top_reasons": [{"reason": str, "count": int}, …]}],  # reasons with URLs masked as <url>, trimmed
+      "columns": [                                # every report column whose walk was judged (the last one)
+        {"site": "host[:port]", "name": str | null, "url": str,
+         "expected": int | null,                  # what its pages state or imply (共N条, totalRecord, pages)
+         "found": int,                            # distinct entries the walk found
+         "method": "static" | "api" | "browser",  # the highest means the walk needed
+         "complete": bool, "stated": str,         # the words that stated `expected`
+         "tried": str, "checked_at": ISO}],       # the rungs tried, in order
+      "columns_incomplete": int
     }
+    Each "sites" entry also has "columns" and "columns_incomplete".
 
 Text output is plain aligned tables (no colour) meant to stay readable in a log file; columns are padded
 by display width, so CJK text (double-width in terminals) keeps them aligned.
@@ -246,10 +255,23 @@ def gather(store: LocalStore) -> dict:
     for entry in [s for run in runs for s in run["sites"]]:
         entry["name"] = names.get(entry["site"])
     sites = _sites(runs, store.reports())
+    columns = _columns(store)
+    for entry in columns:
+        entry["name"] = names.get(entry["site"])
     for entry in sites:
         entry["name"] = names.get(entry["site"])
+        own = [c for c in columns if c["site"] == entry["site"]]
+        entry["columns"], entry["columns_incomplete"] = len(own), sum(not c["complete"] for c in own)
     return {"store": str(store.root), "runs": runs, "last_run": recorded[-1] if recorded else None,
-            "sites": sites, "failures": _failure_stages(failures)}
+            "sites": sites, "failures": _failure_stages(failures), "columns": columns,
+            "columns_incomplete": sum(not c["complete"] for c in columns)}
+
+
+def _columns(store: LocalStore) -> list[dict]:
+    try:
+        return store.completeness()
+    except sqlite3.OperationalError:      # a store written before completeness was recorded, opened read-only
+        return []
 
 
 def site_names(store: LocalStore) -> dict[str, str]:
@@ -345,6 +367,19 @@ def sites_table(sites: list[dict]) -> str:
     return format_table(headers, rows, numeric=set(range(2, 10)))
 
 
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def columns_table(columns: list[dict]) -> str:
+    headers = ["site", "column", "stated", "found", "method", "complete", "stated as"]
+    rows = [[c.get("name") or c["site"], trim_reason(_path_of(c["url"]), 60),
+             "-" if c["expected"] is None else str(c["expected"]), str(c["found"]), c["method"] or "-",
+             "yes" if c["complete"] else "NO", trim_reason(c["stated"] or "", 40)] for c in columns]
+    return format_table(headers, rows, numeric={2, 3})
+
+
 def failures_table(stages: list[dict]) -> str:
     rows = []
     for st in stages:
@@ -367,6 +402,10 @@ def render_text(status: dict) -> str:
         parts += ["", title, run_sites_table(last) if last["sites"] else "(no events or failures recorded)"]
     if status["sites"]:
         parts += ["", "All runs: per site (totals; reports = rows archived)", sites_table(status["sites"])]
+    if status.get("columns"):
+        incomplete = status["columns_incomplete"]
+        parts += ["", f"Report columns: {len(status['columns'])} walked, {incomplete} incomplete "
+                      "(stated = what the column's pages say it holds)", columns_table(status["columns"])]
     if status["failures"]:
         parts += ["", "Failures by stage (all runs)", failures_table(status["failures"])]
     return "\n".join(parts)
