@@ -343,9 +343,11 @@ def summary_line(stats: dict, store: str, interrupted: bool = False) -> str:
     rejected = sum(v for k, v in stats.items() if k.startswith("nianbao/classify/rejected/"))
     dups = sum(v for k, v in stats.items() if k.startswith("nianbao/dedupe/"))
     rendered = stats.get("nianbao/browser/pages", 0)
+    columns, incomplete = stats.get("nianbao/listing/columns", 0), stats.get("nianbao/listing/incomplete", 0)
     return (f"nianbao: {'crawl INTERRUPTED (Ctrl-C): ' if interrupted else ''}"
             f"{_plural(stats.get('nianbao/feed/reports', 0), 'report')} fed, {_plural(dups, 'duplicate')}, "
             f"{_plural(rejected, 'look-alike')} rejected, {_plural(failures, 'failure')} recorded, "
+            f"{_plural(columns, 'report column')} walked, {incomplete} incomplete, "
             f"{_plural(rendered, 'page')} rendered in Chromium; store {store}")
 
 
