@@ -311,3 +311,34 @@ def test_documents_in_force_carry_over_from_last_years_table_two():
         [("in_force_vs_last_year", "normative_docs", 8, 9)]
     # the applicant rule is there as before, per column
     assert [c["column"] for c in cross_year_checks(last, last) if c["rule"] == "carried_over_vs_last_year"] == COLUMNS
+
+
+def test_a_sign_inside_a_run_starts_a_cell_and_is_never_dropped():
+    """本年增/减 run together with its neighbours: "行政强制65-177" is 65 | -1 | 77 or 65 | -17 | 7 or
+    6 | 5 | -177 — never 1 | 7 | 7 from the digits after the sign."""
+    lines = ["二、主动公开政府信息情况", "第二十条第（六）项", "信息内容上一年项目数量本年增/减处理决定数量",
+             "行政处罚65-065", "行政强制65-177"] + TAIL
+    parsed = parse_text("\n".join(lines))
+    # "65-065": no number but 0 starts with 0, so the sign's cell is -0 and the one reading is 65 | 0 | 65
+    assert parsed["tables"]["active"]["penalty"] == {"prev_year": 65, "change": 0, "decisions": 65}
+    assert parsed["tables"]["active"]["enforcement"] == {"prev_year": None, "change": None, "decisions": None}
+    warning = next(w for w in parsed["warnings"] if "active.enforcement" in w)
+    assert "split 3 ways" in warning and "65|-1|77" in warning and "65|-17|7" in warning
+
+
+@pytest.mark.parametrize("name", ["shanghai-html", "2021-docx", "money-2019-pdf", "blanks-html"])
+def test_a_corpus_table_with_its_separators_stripped_is_never_misread(name):
+    """What another crawler's text extraction leaves of a table (cells with nothing between them, or the
+    whole page on one line): cells are read or left blank, never read wrong."""
+    from crawler.parsing.report import document_text
+    from replica.corpus import case, paths
+
+    doc = case(name)
+    want = paths(doc.tables)
+    text = document_text(doc.body, doc.filename)[0]
+    for flat in (text.replace("\t", ""), text.replace("\t", "").replace("\n", "")):
+        have = paths(parse_text(flat)["tables"])
+        wrong = {p: (have[p], v) for p, v in want.items() if have.get(p) is not None and have[p] != v}
+        assert not wrong
+        if not any(v is None for v in want.values()):     # a blank cell leaves no trace once run together
+            assert sum(have.get(p) == v for p, v in want.items()) > len(want) // 2

@@ -81,7 +81,14 @@ _PAGE_MARK_RE = re.compile(r"[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}
 # One character of a group label set vertically ("三", "、", "本" …) in front of a row on the same line.
 _VERTICAL_CHAR_RE = re.compile(r"^[\u4e00-\u9fff、，]$")
 # A label with its row's digits run on to it, no separator: "一、本年新收政府信息公开申请数量5320000055".
-_RUN_RE = re.compile(r"^(?P<label>.*[^\d\s.,，、．])(?P<run>\d+\.\d+|\d+)$")
+_RUN_RE = re.compile(r"^(?P<label>.*[^\d\s.,，、．+\-−－])(?P<run>\d+\.\d+|\d+(?:[+\-−－]\d+)*)$")
+# A run of digits, with the signs of 本年增/减 cells inside it ("65-177": 65 | -1 | 77 or …) and the spaces
+# some runs keep: each sign and space starts a new cell.
+_RUN_TEXT_RE = re.compile(r"[+\-−－]?\d+(?:\s*[+\-−－]?\d+)*")
+
+
+def _is_run(text: str) -> bool:
+    return bool(_RUN_TEXT_RE.fullmatch(text.strip()))
 
 
 def _label_start(text: str) -> bool:
@@ -190,7 +197,7 @@ def tokenize(lines: list[str]) -> list[Token]:
             run = _split_run(cell) if read_cell(cell) is None else None
             if run is not None:
                 rest = cells[k + 1:]
-                if rest and split is not None and all(c.strip().isdigit() for c in rest):
+                if rest and split is not None and all(_is_run(c) for c in rest):
                     # "（六）其他处理0 0 0 0 0 00": digits glued to the label, then more with stray spaces
                     run = (run[0], " ".join([run[1]] + [c.strip() for c in rest]))
                     row.append(Token(run[0], normalise(run[0]), number, True, None))
@@ -259,6 +266,8 @@ def _events(tokens: list[Token], span: tuple[int, int], match) -> list:
                         k += 1
                     if not cells and k < b and tokens[k].line == t.line and (tokens[k].run or "").isdigit():
                         cells = [Cell(int(tokens[k].run), tokens[k].run)]     # its digits, run together
+                    elif not cells and k < b and tokens[k].line == t.line and _is_run(tokens[k].run or ""):
+                        cells = [Cell(None, tokens[k].run)]                   # digits and signs run together
                         k += 1
                     if cells:
                         events.append(cells)
@@ -360,29 +369,42 @@ def _compose(run: str, free: int, forced) -> list[tuple[int, ...]]:
             return
         for n in range(1, min(MAX_PART_DIGITS, len(digits) - pos - (free - len(parts) - 1)) + 1):
             piece = digits[pos:pos + n]
-            if (len(piece) > 1 and piece[0] == "0") or any(pos < c < pos + n for c in cuts):
+            if (len(piece) > 1 and piece[0] == "0") or _crosses(cuts, pos, pos + n):
                 break
-            walk(pos + n, parts + [int(piece)])
+            walk(pos + n, parts + [_number(digits, cuts, pos, n)])
 
     walk(0, [])
     return out
 
 
 def _digits_and_cuts(run: str) -> tuple[str, set[int]]:
-    """The run's digits, and the offsets where a space stood (a cut every reading must make)."""
+    """The run's digits, and the offsets where a space or a sign stood (a cut every reading must make);
+    a minus sign is kept as the offset + 0.5 in the set (the number starting there is negative)."""
     digits, cuts = "", set()
-    for token in run.split():
+    for m in re.finditer(r"([+\-−－]?)(\d+)", run):
         if digits:
             cuts.add(len(digits))
-        digits += token
+        if m.group(1) and m.group(1) != "+":
+            cuts.add(len(digits) + 0.5)
+        digits += m.group(2)
     return digits, cuts
+
+
+def _crosses(cuts: set, start: int, end: int) -> bool:
+    """Whether a number printed from `start` to `end` would run across a cut (a space or a sign)."""
+    return any(start < c < end for c in cuts if c == int(c))
+
+
+def _number(digits: str, cuts: set, pos: int, n: int) -> int:
+    return -int(digits[pos:pos + n]) if pos + 0.5 in cuts else int(digits[pos:pos + n])
 
 
 def _reads_as(digits: str, cuts: set[int], pos: int, numbers) -> bool:
     """Whether digits[pos:] is exactly `numbers` printed one after another, cut wherever a space stood."""
     for number in numbers:
-        text = str(number)
-        if not digits.startswith(text, pos) or any(pos < c < pos + len(text) for c in cuts):
+        text = str(abs(number))
+        if not digits.startswith(text, pos) or _crosses(cuts, pos, pos + len(text)) or \
+                ((pos + 0.5 in cuts) != (number < 0)):
             return False
         pos += len(text)
     return pos == len(digits)
@@ -423,14 +445,15 @@ def _compose_prefix(digits: str, cuts: set[int], start: int, free: int) -> list[
         if len(parts) == free:
             total = str(sum(parts))
             end = pos + len(total)
-            if digits.startswith(total, pos) and not any(pos < c < end for c in cuts):
+            if sum(parts) >= 0 and digits.startswith(total, pos) and not _crosses(cuts, pos, end) \
+                    and pos + 0.5 not in cuts:
                 out.append((tuple(parts) + (sum(parts),), end))
             return
         for n in range(1, min(MAX_PART_DIGITS, len(digits) - pos) + 1):
             piece = digits[pos:pos + n]
-            if (len(piece) > 1 and piece[0] == "0") or any(pos < c < pos + n for c in cuts):
+            if (len(piece) > 1 and piece[0] == "0") or _crosses(cuts, pos, pos + n):
                 break
-            walk(pos + n, parts + [int(piece)])
+            walk(pos + n, parts + [_number(digits, cuts, pos, n)])
 
     walk(start, [])
     return out
@@ -444,7 +467,7 @@ def plain_splits(digits: str, width: int) -> list[tuple[int, ...]]:
 def _as_run(values: list[Cell]) -> str | None:
     """Value cells that are nothing but digit strings, as one run (spaces where the cells were apart)."""
     printed = [v.printed.strip() for v in values]
-    return " ".join(printed) if printed and all(p.isdigit() for p in printed) else None
+    return " ".join(printed) if printed and all(_is_run(p) for p in printed) else None
 
 
 def _split_needed(run: str, width: int) -> bool:
@@ -878,7 +901,7 @@ def read_active(tokens: list[Token], span: tuple[int, int], fmt: str, out: Table
             if width == 1 and " " not in slot.run:
                 values = [read_cell(slot.run)]      # one cell: the digits after the label are its figure
             else:
-                cands = plain_splits(slot.run, width) if slot.run.replace(" ", "").isdigit() else []
+                cands = plain_splits(slot.run, width) if _is_run(slot.run) else []
                 out.runs_seen = True
                 table.setdefault(row.key, {col: None for col, _ in row.columns})
                 if len(cands) != 1:
