@@ -342,3 +342,12 @@ def test_a_corpus_table_with_its_separators_stripped_is_never_misread(name):
         assert not wrong
         if not any(v is None for v in want.values()):     # a blank cell leaves no trace once run together
             assert sum(have.get(p) == v for p, v in want.items()) > len(want) // 2
+
+
+def test_money_run_into_the_cell_before_it_keeps_its_decimals_and_is_never_guessed():
+    lines = ["二、主动公开政府信息情况", "第二十条第（九）项", "信息内容采购项目数量采购总金额",
+             "政府集中采购13575394432.52元"] + TAIL      # 平潭 2019's page text
+    parsed = parse_text("\n".join(lines))
+    assert parsed["tables"]["active"]["procurement"] == {"projects": None, "amount": None}
+    warning = next(w for w in parsed["warnings"] if "active.procurement" in w)
+    assert "13|575394432.52" in warning and "1357|5394432.52" in warning

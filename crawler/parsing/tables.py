@@ -81,7 +81,7 @@ _PAGE_MARK_RE = re.compile(r"[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}
 # One character of a group label set vertically ("三", "、", "本" …) in front of a row on the same line.
 _VERTICAL_CHAR_RE = re.compile(r"^[\u4e00-\u9fff、，]$")
 # A label with its row's digits run on to it, no separator: "一、本年新收政府信息公开申请数量5320000055".
-_RUN_RE = re.compile(r"^(?P<label>.*[^\d\s.,，、．+\-−－])(?P<run>\d+\.\d+|\d+(?:[+\-−－]\d+)*)$")
+_RUN_RE = re.compile(r"^(?P<label>.*[^\d\s.,，、．+\-−－])(?P<run>\d+\.\d+(?:万元|元)?|\d+(?:[+\-−－]\d+)*(?:万元|元)?)$")
 # A run of digits, with the signs of 本年增/减 cells inside it ("65-177": 65 | -1 | 77 or …) and the spaces
 # some runs keep: each sign and space starts a new cell.
 _RUN_TEXT_RE = re.compile(r"[+\-−－]?\d+(?:\s*[+\-−－]?\d+)*")
@@ -462,6 +462,21 @@ def _compose_prefix(digits: str, cuts: set[int], start: int, free: int) -> list[
 def plain_splits(digits: str, width: int) -> list[tuple[int, ...]]:
     """Splits of a row no rule ties together (表二): only the digit count can single one out."""
     return _compose(digits, width, lambda p: [])
+
+
+_MONEY_RUN_RE = re.compile(r"(?P<int>\d+)(?:\.(?P<frac>\d+))?(?:万元|元)?")
+
+
+def _money_splits(run: str, width: int) -> list[tuple]:
+    """Splits of a 表二 row whose last cell is money ("政府集中采购13575394432.52元": projects | amount):
+    the decimals and the unit belong to the last number."""
+    m = _MONEY_RUN_RE.fullmatch(run.strip())
+    if not m or (not m.group("frac") and not run.strip().endswith("元")):
+        return []
+    cands = plain_splits(m.group("int"), width)
+    if not m.group("frac"):
+        return cands
+    return [c[:-1] + (float(f"{c[-1]}.{m.group('frac')}"),) for c in cands]
 
 
 def _as_run(values: list[Cell]) -> str | None:
@@ -901,7 +916,7 @@ def read_active(tokens: list[Token], span: tuple[int, int], fmt: str, out: Table
             if width == 1 and " " not in slot.run:
                 values = [read_cell(slot.run)]      # one cell: the digits after the label are its figure
             else:
-                cands = plain_splits(slot.run, width) if _is_run(slot.run) else []
+                cands = plain_splits(slot.run, width) if _is_run(slot.run) else _money_splits(slot.run, width)
                 out.runs_seen = True
                 table.setdefault(row.key, {col: None for col, _ in row.columns})
                 if len(cands) != 1:
