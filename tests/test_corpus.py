@@ -738,3 +738,10 @@ def test_a_run_ending_in_a_unit_keeps_it_with_the_last_number(real):
     base = real["real-flat-2019-text"]
     assert {k: v for k, v in c.ambiguous.items()} == base.ambiguous | {"active.procurement": 11}
     assert c.tables == base.tables and c.inferred == base.inferred
+
+
+def test_the_wenziban_pdf_never_cuts_a_number(real):
+    for name, line in (("real-flat-2021-pdf", "行政事业性收费96.35"), ("real-flat-2019-unit-pdf", "政府集中采购13575394432.52元")):
+        with pdfplumber.open(io.BytesIO(real[name].body)) as pdf:
+            lines = "\n".join(p.extract_text() for p in pdf.pages).split("\n")
+        assert line in lines, name
