@@ -345,7 +345,8 @@ def test_a_corpus_table_with_its_separators_stripped_is_never_misread(name):
 
 
 def test_money_run_into_the_cell_before_it_keeps_its_decimals_and_is_never_guessed():
-    lines = ["二、主动公开政府信息情况", "第二十条第（九）项", "信息内容采购项目数量采购总金额",
+    lines = ["二、主动公开政府信息情况", "第二十条第（一）项", "信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量",
+             "规章\t0\t0\t0", "第二十条第（九）项", "信息内容采购项目数量采购总金额",
              "政府集中采购13575394432.52元"] + TAIL      # 平潭 2019's page text
     parsed = parse_text("\n".join(lines))
     assert parsed["tables"]["active"]["procurement"] == {"projects": None, "amount": None}
