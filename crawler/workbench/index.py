@@ -1,5 +1,5 @@
 """A store, read without writing to it, as one SQLite file for the workbench: reports with their audit figures
-and regions, their checks, URLs and revisions, the parsed JSON, and a Chinese full-text index.
+and regions, their texts, checks, URLs and revisions, the parsed JSON, and a Chinese full-text index.
 
 The store is only read: the feed's JSON lines (a torn last line skipped), `parsed/` (reports not parsed yet, or
 parsed by another parser version, are parsed in memory), the archived bytes, and `nianbao.sqlite` opened with
@@ -40,8 +40,7 @@ CREATE TABLE reports (
     county TEXT, year INTEGER, published TEXT, published_source TEXT, level TEXT, deadline TEXT, timeliness TEXT,
     days_late INTEGER, reuse_of_previous REAL, high_reuse INTEGER, failing_checks INTEGER, failing TEXT,
     sections_missing TEXT, format TEXT, site TEXT, site_name TEXT, url TEXT, kind TEXT, text_source TEXT,
-    ocr INTEGER, revision INTEGER, previous_id TEXT, previous_year_id TEXT, raw_sha256 TEXT, fetched_at TEXT,
-    text TEXT);
+    ocr INTEGER, revision INTEGER, previous_id TEXT, previous_year_id TEXT, raw_sha256 TEXT, fetched_at TEXT);
 CREATE INDEX reports_agency_year ON reports(agency, year);
 CREATE INDEX reports_year ON reports(year);
 CREATE TABLE checks (
@@ -53,6 +52,8 @@ CREATE INDEX urls_report ON urls(report_id);
 CREATE TABLE revisions (report_id TEXT NOT NULL, previous_id TEXT, url TEXT, revision INTEGER, diff TEXT,
     noted_at TEXT);
 CREATE TABLE parsed (report_id TEXT PRIMARY KEY, parsed TEXT NOT NULL, audit TEXT NOT NULL);
+-- the texts apart: a reports row stays small, so facets and counts over thousands of reports read few pages
+CREATE TABLE texts (report_id TEXT PRIMARY KEY, text TEXT);
 CREATE VIRTUAL TABLE reports_fts USING fts5(title, text, content='', tokenize='unicode61');
 """
 
@@ -162,7 +163,7 @@ def build_index(snapshot: Snapshot, out: str | os.PathLike) -> dict:
             raw = record.get("raw") or {}
             reuse = audit.get("reuse_of_previous")
             db.execute(
-                "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (rowid, rid, record.get("title"), record.get("agency"), region.get("province"), region.get("city"),
                  region.get("county"), record.get("year"), record.get("published"), audit.get("published_source"),
                  audit.get("level"), audit.get("deadline"), timeliness(audit), audit.get("days_late"),
@@ -171,8 +172,8 @@ def build_index(snapshot: Snapshot, out: str | os.PathLike) -> dict:
                  json.dumps(audit.get("sections_missing"), ensure_ascii=False), parsed.get("format"),
                  record.get("site"), record.get("site_name"), record.get("url"), raw.get("kind"),
                  record.get("text_source"), int(bool(record.get("ocr"))), record.get("revision"),
-                 record.get("previous_id"), audit.get("previous_id"), raw.get("sha256"), record.get("fetched_at"),
-                 record.get("text")))
+                 record.get("previous_id"), audit.get("previous_id"), raw.get("sha256"), record.get("fetched_at")))
+            db.execute("INSERT INTO texts VALUES (?,?)", (rid, record.get("text")))
             db.execute("INSERT INTO reports_fts (rowid, title, text) VALUES (?,?,?)",
                        (rowid, index_text(record.get("title")), index_text(record.get("text"))))
             for check in list(parsed.get("checks") or []):

@@ -14,7 +14,7 @@ REPORT_COLUMNS = {
     "failing": "未通过的校验（规则[列]）", "sections_missing": "缺少的必备章节", "format": "格式（2019、2021、pre-2019、unknown）",
     "site": "门户网站", "site_name": "网站名称", "url": "原始网址", "kind": "原始文件类型", "text_source": "正文来源",
     "ocr": "OCR 识别", "revision": "修订版本", "previous_id": "被本修订替换的版本", "previous_year_id": "上一年度报告编号",
-    "raw_sha256": "存档字节的 SHA-256", "fetched_at": "抓取时间", "text": "正文",
+    "raw_sha256": "存档字节的 SHA-256", "fetched_at": "抓取时间",
 }
 
 _YEAR = "cast(:year as integer)"
@@ -77,6 +77,8 @@ def metadata(title: str = "nianbao 政府信息公开年报工作台") -> dict:
                                "facets": ["rule", "status"]},
                     "urls": {"description": "报告的每个网址（首次、同内容、转载）。",
                              "columns": {"report_id": "报告编号", "url": "网址", "relation": "关系", "seen_at": "发现时间"}},
+                    "texts": {"description": "每份报告的正文（标题一行，段落各一行，表格每行一行、单元格以制表符分隔）。",
+                              "columns": {"report_id": "报告编号", "text": "正文"}},
                     "revisions": {"description": "同一网址的新版本及与旧版本的差异。",
                                   "columns": {"report_id": "新版本", "previous_id": "旧版本", "url": "网址",
                                               "revision": "版本号", "diff": "差异", "noted_at": "记录时间"}},

@@ -61,8 +61,6 @@ def render_cell(value, column, table, database, datasette):
         return Markup(f'<a href="{datasette.urls.path("/-/raw/" + value)}">{escape(value[:12])}…</a>')
     if column == "url" and value.startswith(("http://", "https://")):
         return Markup(f'<a href="{escape(value)}" rel="noreferrer noopener" target="_blank">{escape(value)}</a>')
-    if column == "text" and len(value) > 300:
-        return value[:300] + "…"
     return None
 
 
@@ -278,6 +276,8 @@ async def report_page(request, datasette):
     if row is None:
         return Response.html("<h1>404</h1><p>没有这份报告。</p>", status=404)
     report = dict(row)
+    text = (await db.execute("SELECT text FROM texts WHERE report_id = ?", [rid])).first()
+    report["text"] = text["text"] if text else ""
     stored = (await db.execute("SELECT parsed, audit FROM parsed WHERE report_id = ?", [rid])).first()
     parsed = json.loads(stored["parsed"]) if stored else {}
     audit = json.loads(stored["audit"]) if stored else {}
