@@ -137,9 +137,9 @@ def _split_run(text: str) -> tuple[str, str] | None:
 # breaks): a numbered label, a table caption, or a 表二 row label.
 _ROW_START_RE = re.compile(
     r"(?=[一二三四五六]、|[（(][一二三四五六七][）)]|\d[.、．](?=[\u4e00-\u9fff“])|第二十条|信息内容|申请人情况|"
-    r"行政复议行政诉讼|规章|行政规范性文件|(?<!行政)规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|"
+    r"行政复议\s*行政诉讼|规章|行政规范性文件|(?<!行政)规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|"
     r"行政事业性收费|政府集中采购)")
-LONG_LINE_CHARS = 150
+LONG_LINE_CHARS = MAX_LABEL_CHARS      # a longer line is no label: where it holds a table, cut it
 
 
 # A run of digits glued to its label at a line's end, and a line that is only digits: a number the
@@ -162,7 +162,7 @@ def _pieces(lines: list[str]) -> list[tuple[float, str]]:
             lines[number + 1] = line.rstrip() + lines[number + 1].strip()     # the wrapped number, whole again
             continue
         if (len(line) > LONG_LINE_CHARS and "\t" not in line
-                and ("申请人情况" in line or "第二十条" in line or "本年新收" in line)):
+                and ("申请人情况" in line or "第二十条" in line or "本年新收" in line or "结果维持" in line)):
             cuts = [m.start() for m in _ROW_START_RE.finditer(line)]
             bounds = [0] + [c for c in cuts if c > 0] + [len(line)]
             out += [(number + (k + 1) / 1000, line[a:b]) for k, (a, b) in enumerate(zip(bounds, bounds[1:])) if a < b]
@@ -352,7 +352,7 @@ MAX_PART_DIGITS = 9
 MAX_CANDIDATES = 50
 
 
-def _compose(run: str, free: int, forced) -> list[tuple[int, ...]]:
+def _compose(run: str, free: int, forced, longest: int = MAX_PART_DIGITS) -> list[tuple[int, ...]]:
     """Every way to cut the digits of `run` into `free` numbers (no leading zeros; no number across a
     space, which some runs keep between a few of their cells) followed by the numbers `forced(parts)`
     says must come next (their digits must be exactly what is left)."""
@@ -367,7 +367,7 @@ def _compose(run: str, free: int, forced) -> list[tuple[int, ...]]:
             if tail is not None and _reads_as(digits, cuts, pos, tail):
                 out.append(tuple(parts) + tuple(tail))
             return
-        for n in range(1, min(MAX_PART_DIGITS, len(digits) - pos - (free - len(parts) - 1)) + 1):
+        for n in range(1, min(longest, len(digits) - pos - (free - len(parts) - 1)) + 1):
             piece = digits[pos:pos + n]
             if (len(piece) > 1 and piece[0] == "0") or _crosses(cuts, pos, pos + n):
                 break
@@ -459,9 +459,9 @@ def _compose_prefix(digits: str, cuts: set[int], start: int, free: int) -> list[
     return out
 
 
-def plain_splits(digits: str, width: int) -> list[tuple[int, ...]]:
+def plain_splits(digits: str, width: int, longest: int = MAX_PART_DIGITS) -> list[tuple[int, ...]]:
     """Splits of a row no rule ties together (表二): only the digit count can single one out."""
-    return _compose(digits, width, lambda p: [])
+    return _compose(digits, width, lambda p: [], longest)
 
 
 _MONEY_RUN_RE = re.compile(r"(?P<int>\d+)(?:\.(?P<frac>\d+))?(?:万元|元)?")
@@ -473,7 +473,7 @@ def _money_splits(run: str, width: int) -> list[tuple]:
     m = _MONEY_RUN_RE.fullmatch(run.strip())
     if not m or (not m.group("frac") and not run.strip().endswith("元")):
         return []
-    cands = plain_splits(m.group("int"), width)
+    cands = plain_splits(m.group("int"), width, longest=len(m.group("int")))   # money can run to 10+ digits
     if not m.group("frac"):
         return cands
     return [c[:-1] + (float(f"{c[-1]}.{m.group('frac')}"),) for c in cands]
