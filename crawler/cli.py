@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 
 from crawler.archive.storage import StoreError, open_store
@@ -271,10 +272,22 @@ def _run_spider(args: argparse.Namespace, **spider_args) -> int:
 
     settings = build_settings(args)
     quiet_banner(settings.get("LOG_LEVEL"))
+    # Scrapy installs its Ctrl-C handlers once the reactor runs; a Ctrl-C during the seconds before (imports,
+    # the engine being built) would be a KeyboardInterrupt inside a Deferred: noted here, replayed then
+    early: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, frame: early.append(number))
     process = _process_class()(settings)
     quiet_banner(settings.get("LOG_LEVEL"))     # again, for the root handler Scrapy has now installed
     crawler = process.create_crawler(ReportsSpider)
     process.crawl(crawler, **spider_args)
+    from twisted.internet import reactor        # the one crawl() installed (settings' TWISTED_REACTOR)
+
+    def replay() -> None:
+        if early:
+            process._signal_shutdown(early[0], None)
+    # after Scrapy's own startup trigger (which installs its handlers): callLater(0) runs once they are in
+    reactor.addSystemEventTrigger("after", "startup", reactor.callLater, 0, replay)
     process.start()
     stats = crawler.stats.get_stats()
     interrupted = process.interrupted or stats.get("finish_reason") == "shutdown"
@@ -623,7 +636,11 @@ COMMANDS.update(WORKBENCH_COMMANDS)
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:       # Ctrl-C outside a crawl's own handling (a read command, start-up)
+        print("nianbao: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

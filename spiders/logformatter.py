@@ -3,7 +3,7 @@
 Items carry whole response bodies, so they are logged by URL and outcome, never by repr. A failure is one
 line (the spider records it in the store with its reason); its traceback is logged only at DEBUG, where it is
 for the developer. At the default level Scrapy's start-up banner (versions, overridden settings, enabled
-components) and its closing stats dump are DEBUG too: the run's own summary line says what happened.
+components) is dropped too; its closing stats dump stays (the figures behind the run's summary line).
 """
 
 from __future__ import annotations
@@ -44,13 +44,18 @@ _BANNER = (
     ("scrapy.utils.log", "Using asyncio event loop"), ("scrapy.crawler", "Overridden settings"),
     ("scrapy.middleware", "Enabled "), ("scrapy.addons", "Enabled addons"), ("scrapy.core.engine", "Spider opened"),
     ("scrapy.core.engine", "Spider closed"), ("scrapy.core.engine", "Closing spider"),
-    ("scrapy.statscollectors", "Dumping Scrapy stats"), ("scrapy.extensions.telnet", ""),
+    ("scrapy.extensions.telnet", ""),
     ("scrapy.crawler", "Crawled "), ("scrapy-playwright", ""), ("scrapy.extensions.remote_control", "Remote control"),
 )
-# Scrapy's own lines about a failure the spider then records and logs as one line of its own (ERROR level:
-# dropped below DEBUG all the same, the one line that follows says it)
+# Scrapy's own lines about a failure the spider then records and logs as one line of its own (ERROR or WARNING
+# level: dropped below DEBUG all the same, the one line that follows says it): (logger, part of the message)
 _REPEATS = (("scrapy.downloadermiddlewares.retry", "Gave up retrying"),
-            ("scrapy.downloadermiddlewares.robotstxt", "Error downloading"))
+            ("scrapy.downloadermiddlewares.robotstxt", "Error downloading"),
+            ("scrapy.core.downloader.handlers.http11", "Got data loss"),
+            ("scrapy.core.downloader.handlers.http11", "larger than download max size"),
+            # offline, tldextract (Scrapy's cookie domains) cannot refresh the public suffix list and uses the
+            # snapshot it ships with: nothing the operator can act on
+            ("tldextract", "Exception reading Public Suffix List"))
 
 
 class QuietBanner(logging.Filter):
@@ -61,7 +66,7 @@ class QuietBanner(logging.Filter):
         if record.levelno < logging.WARNING and any(record.name.startswith(name) and message.startswith(start)
                                                      for name, start in _BANNER):
             return False
-        if any(record.name == name and message.startswith(start) for name, start in _REPEATS):
+        if any(record.name == name and part in message for name, part in _REPEATS):
             return False
         if record.exc_info and record.levelno < logging.CRITICAL:
             # the message already names the failure; the traceback is for --log-level DEBUG

@@ -63,9 +63,6 @@ class RunRecorder:
         self.store.finish_run(reason, stats)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word if n == 1 else word + 's'}"
-
 
 class ProgressLog:
     def __init__(self, crawler, interval: float):
@@ -130,9 +127,9 @@ class ProgressLog:
         rate = (pages - self.pages_before) * 60 / self.interval
         self.pages_before = pages
         queue = sum(self.pending.values())
-        line = (f"nianbao: progress {done}/{len(self.sites)} sites done, {_plural(found, 'report')} found, "
+        line = (f"nianbao: progress {done}/{len(self.sites)} sites done, {found} reports found, "
                 f"{stats.get('nianbao/feed/reports', 0)} new, {stats.get('nianbao/feed/revised', 0)} revised, "
-                f"{stats.get('nianbao/recheck/removed', 0)} removed, {_plural(failures, 'failure')}, queue {queue}, "
+                f"{stats.get('nianbao/recheck/removed', 0)} removed, {failures} failures, queue {queue}, "
                 f"{rate:.0f} pages/min")
         if self.in_flight:
             since, site, url = min(self.in_flight.values())

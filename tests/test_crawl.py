@@ -245,6 +245,7 @@ def test_bad_arguments_and_unusable_store_exit_nonzero(tmp_path):
     proc = run_nianbao("crawl", "http://127.0.0.1:9/", "--store", str(blocker / "store"))
     assert proc.returncode == 3
     assert b"cannot open store" in proc.stderr
+    open_store(tmp_path / "empty").close()      # a store, empty: `raw` reads no missing store (exit 3)
     assert run_nianbao("raw", "0" * 64, "--store", str(tmp_path / "empty")).returncode == 1
 
 
