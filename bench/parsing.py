@@ -125,6 +125,7 @@ def real_layout_figures() -> dict:
     read = [0, 0]            # cells read as printed: right, all
     inferred = [0, 0]        # cells inferred: right, all
     ambiguous = [0, 0]       # ambiguous rows: blank with a warning naming them, all
+    stated = [0, 0]          # pre-2019 统计表 figures: right (or left out where the truth has none), all
     alarms = {"true": 0, "false": 0, "missed": 0}
     real = real_layout_cases()
     for case in cases() + real:
@@ -152,12 +153,17 @@ def real_layout_figures() -> dict:
             bucket = inferred if p in marked else read
             bucket[0] += p in right
             bucket[1] += 1
+        for key, value in case.stated.items():
+            from_table = [st["value"] for st in parsed["prose_figures"].get(key, []) if st.get("source") == "table"]
+            stated[1] += 1
+            stated[0] += from_table == ([] if value is None else [value])
         for row in case.ambiguous:
             ambiguous[1] += 1
             ambiguous[0] += all(have.get(p) is None for p in want if p.startswith(row + ".")) and \
                 any(row in w for w in parsed["warnings"])
     return {"cases": len(real), "per_layout": per_layout, "per_carrier": per_carrier, "read": read,
-            "inferred": inferred, "ambiguous": ambiguous, "alarms": alarms, "all_cases": len(cases()) + len(real)}
+            "inferred": inferred, "ambiguous": ambiguous, "stated": stated, "alarms": alarms,
+            "all_cases": len(cases()) + len(real)}
 
 
 def real_layout_lines() -> list[str]:
@@ -172,6 +178,7 @@ def real_layout_lines() -> list[str]:
             f"real layouts: cells right per carrier: {fmt(f['per_carrier'])}",
             f"real layouts: cells read as printed {f['read'][0]}/{f['read'][1]} right, inferred from digits run "
             f"together {f['inferred'][0]}/{f['inferred'][1]} right; ambiguous rows blank with their warning "
-            f"{f['ambiguous'][0]}/{f['ambiguous'][1]}",
+            f"{f['ambiguous'][0]}/{f['ambiguous'][1]}; pre-2019 statistics table figures right {f['stated'][0]}/"
+            f"{f['stated'][1]}",
             f"checks over all {f['all_cases']} corpus documents: true alarms {a['true']}, false alarms {a['false']}, "
             f"missed {a['missed']}"]
