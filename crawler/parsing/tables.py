@@ -12,13 +12,15 @@ Text that another tool took from a PDF's text layer (pdfplumber's or poppler's p
 row's figures on one line separated by spaces, and its layout: a group label set one character
 per line beside the rows (三 / 、 / 本 / 年 …), a wrapped label whose figures sit on the line before
 or after it, page numbers between the rows, header cells split over lines.  Such a line is split into
-its label and its values, and a row label alone on its line takes the values line next to it (before
-or after: the one no other label can take).
+its label and its values, and a row label alone on its line takes the values line next to it (the
+one only it can take, else the one after it, else the one before).  Figures printed in one block
+apart from their labels (a column-by-column dump) are never paired by position.  A page flattened into
+one line is first cut where its rows start.
 
-Numbers run together ("一、本年新收政府信息公开申请数量5320000055", cells joined without any separator)
-are split only where the row's column count and the 勾稽 rules leave exactly one way to split them;
-those cells are listed in `inferred`.  When several splits fit, the row stays blank and a warning
-names the candidates.
+Numbers run together ("一、本年新收政府信息公开申请数量532000055", cells joined without any separator;
+spaces and signs some runs keep are cuts) are split only where the row's column count and the 勾稽
+rules leave exactly one way to split them; those cells are listed in `inferred`.  When several splits
+fit, the row stays blank and a warning names the row and the candidates; when none fits, too.
 """
 
 from __future__ import annotations
@@ -740,10 +742,6 @@ def read_applications(tokens: list[Token], span: tuple[int, int], fmt: str, out:
     if runs:
         _resolve_runs(runs, table, fmt, subtotal, out)
     return table
-
-
-def _digits(cell: Cell) -> bool:
-    return cell.printed.strip().isdigit() and len(cell.printed.strip()) > 1
 
 
 def application_equations(fmt: str, single_row: bool) -> list[tuple[list[str], list[str]]]:
