@@ -142,21 +142,21 @@ def reuse(this: str, previous: str, k: int = REUSE_MIN_CHARS) -> tuple[float, li
     if len(this) < k or len(previous) < k:
         return 0.0, []
     grams = {previous[i:i + k] for i in range(len(previous) - k + 1)}
-    covered = bytearray(len(this))
+    runs: list[tuple[int, int]] = []
+    start = end = -1
     for i in range(len(this) - k + 1):
         if this[i:i + k] in grams:
-            covered[i:i + k] = b"\x01" * k
-    runs, start = [], None
-    for i, flag in enumerate(covered):
-        if flag and start is None:
-            start = i
-        elif not flag and start is not None:
-            runs.append((start, i))
-            start = None
-    if start is not None:
-        runs.append((start, len(this)))
+            if i <= end:
+                end = i + k           # overlapping shingles extend the run
+            else:
+                if end > start:
+                    runs.append((start, end))
+                start, end = i, i + k
+    if end > start:
+        runs.append((start, end))
+    covered = sum(b - a for a, b in runs)
     runs.sort(key=lambda r: r[1] - r[0], reverse=True)
-    return round(sum(covered) / len(this), 4), [this[a:b] for a, b in runs[:REUSE_PASSAGES]]
+    return round(covered / len(this), 4), [this[a:b] for a, b in runs[:REUSE_PASSAGES]]
 
 
 # -- the published date's source ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from crawler.parsing.audit import HIGH_REUSE, raw_path, read_audit, store_audit
 from crawler.parsing.report import PARSER_VERSION
 from crawler.parsing.store import cross_year, parse_record, read_parsed
 
-from .regions import region_of
+from .regions import places_of, region_of
 from .tokens import index_text
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,7 @@ def read_store(root: str | os.PathLike, deadlines: dict | None = None) -> Snapsh
     done = read_parsed(root, PARSER_VERSION)
     parsed = {rid: done.get(rid) or parse_record(record) for rid, record in feed.items()}
     cross = {line["id"]: line for line in cross_year(parsed)}
+    places_of(name for r in feed.values() for name in (r.get("agency"), r.get("site_name")))
     regions = {rid: region_of(r.get("agency"), r.get("site_name")) for rid, r in feed.items()}
 
     def raw_of(sha: str) -> bytes | None:
