@@ -128,8 +128,11 @@ def render(found: list[Found]) -> str:
     text = format_table(["tool", "state", "version", "path", "Debian packages", "enables"], rows)
     missing = missing_packages(found)
     if missing:
+        sites = sorted({site for f in found if not f.found for site in f.demo_sites})
         text += (f"\n\n{sum(not f.found for f in found)} of {len(found)} missing; install them with "
                  f"`make system-packages` (as root) or: apt-get install {' '.join(missing)}")
+        if sites:
+            text += f"\nmake demo skips the replica sites that need them: {', '.join(sites)}"
     else:
         text += f"\n\nall {len(found)} found"
     return text
