@@ -352,3 +352,24 @@ def test_money_run_into_the_cell_before_it_keeps_its_decimals_and_is_never_guess
     assert parsed["tables"]["active"]["procurement"] == {"projects": None, "amount": None}
     warning = next(w for w in parsed["warnings"] if "active.procurement" in w)
     assert "13|575394432.52" in warning and "1357|5394432.52" in warning
+
+
+def test_export_keeps_the_single_row_variant_of_a_2021_report(tmp_path):
+    import csv
+
+    from crawler.parsing.export import export
+
+    rows = figures_2021()
+    lines = HEAD_2021 + text_layer(rows)
+    start = next(k for k, line in enumerate(lines) if line.startswith("1.申请人无正当理由"))
+    end = next(k for k, line in enumerate(lines) if line.startswith("3.其他"))
+    lines[start:end + 1] = ["（六）其他处理\t\t1\t0\t0\t0\t0\t0\t1"]
+    text = "\n".join(["某区人民政府2023年政府信息公开工作年度报告"] + lines + TAIL)
+    (tmp_path / "feed").mkdir()
+    record = {"id": "a" * 64, "url": "http://127.0.0.1/2023.html", "urls": [], "title": "某区人民政府2023年政府信息公开工作年度报告",
+              "agency": "某区人民政府", "year": 2023, "published": "2024-01-20", "text": text, "site": "127.0.0.1"}
+    (tmp_path / "feed" / "run.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    assert export(tmp_path, "csv", tmp_path / "out.csv", report_format="2021") == 1
+    row = next(csv.DictReader(open(tmp_path / "out.csv", encoding="utf-8")))
+    assert (row["applications.other_processing.natural_person"], row["applications.other_processing.total"]) == ("1", "1")
+    assert row["applications.other_processing.other.total"] == ""      # the sub-rows the report does not have

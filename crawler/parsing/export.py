@@ -190,7 +190,11 @@ def export(root: str | os.PathLike, fmt: str, out: str | os.PathLike, *, labels:
     table = rows(parsed, cross, feed, site_names, audit_figures(root, parsed, feed, cross))
     if report_format:
         table = [row for row in table if row["format"] == report_format]
-    columns = list(META_COLUMNS) + list(AUDIT_COLUMNS) + cell_columns({report_format} if report_format else {r["format"] for r in table})
+    cells = cell_columns({report_format} if report_format else {r["format"] for r in table})
+    # a variant row (a 2021 table's single-row （六）其他处理, kept under the 2019 key) is a column wherever
+    # a report has it, so no figure is lost to the format's column set
+    cells += [p for p in all_cell_paths() if p not in cells and any(r.get(p) is not None for r in table)]
+    columns = list(META_COLUMNS) + list(AUDIT_COLUMNS) + cells
     header = zh_labels(columns) if labels == "zh" else columns
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
