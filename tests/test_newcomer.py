@@ -87,7 +87,7 @@ def _shadow_path(tmp: Path) -> str:
 # -- set-up: doctor, demo, missing tools ----------------------------------------------------------------
 
 def test_without_the_tools_doctor_names_them_the_demo_skips_their_sites_and_a_crawl_records_one_failure(
-        replica, tmp_path):
+        replica, truth, tmp_path):
     env = {**os.environ, "PATH": _shadow_path(tmp_path)}
     doctor = subprocess.run([NIANBAO, "doctor", "--json"], capture_output=True, env=env, timeout=120)
     assert doctor.returncode == 0, _err(doctor)
@@ -118,6 +118,19 @@ def test_without_the_tools_doctor_names_them_the_demo_skips_their_sites_and_a_cr
     status = json.loads(run_nianbao("status", "--store", str(store), "--json").stdout)
     reasons = [r["reason"] for st in status["failures"] for r in st["top_reasons"]]
     assert any("Chromium" in r and "Debian package chromium" in r for r in reasons), reasons
+
+    # a WPS file without LibreOffice: one failure naming the tool and its package
+    store = tmp_path / "wps"
+    wps = next(p for e in truth if e["site"] == "fujian" for p in e.get("paths") or [] if p.endswith(".wps"))
+    crawl = subprocess.run([NIANBAO, "backfill", replica.url("fujian", wps), "--store", str(store), *FAST],
+                           capture_output=True, env=env, cwd=REPO, timeout=300)
+    assert crawl.returncode == 0 and "Traceback" not in _err(crawl), _err(crawl)
+    import sqlite3
+    db = sqlite3.connect(store / "nianbao.sqlite")
+    failures = db.execute("SELECT stage, reason FROM failures").fetchall()
+    db.close()
+    assert len(failures) == 1 and "soffice is not installed (Debian package libreoffice-writer-nogui" in \
+        failures[0][1], failures
 
 
 # -- 1, 10: Scrapy's feed exports; `scrapy crawl` names its store ------------------------------------------
