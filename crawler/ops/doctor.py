@@ -33,8 +33,10 @@ TOOLS = (
     Tool("Chromium", "chromium", ("--version",), ("chromium",),
          "listing pages drawn by script (JSON shells) and anti-bot challenges (加速乐, 瑞数, shields, WAFs)",
          ("gkmlpt", "jsl", "ruishu", "shield", "waf")),
+    # RapidOCR (a Python package, models in its wheel) is the default OCR engine: without Tesseract scans are
+    # still read, so no demo site depends on it
     Tool("Tesseract + chi_sim", "tesseract", ("--version",), ("tesseract-ocr", "tesseract-ocr-chi-sim"),
-         "text of scanned reports and 图片版 images (OCR)", ("fujian",)),
+         "the fallback OCR engine for scans and 图片版 images (NIANBAO_OCR_ENGINE=tesseract)"),
     Tool("LibreOffice", "soffice", ("--version",), ("libreoffice-writer-nogui", "libreoffice-calc-nogui"),
          "text of DOC, WPS, RTF and ET files; the replica's DOC/PDF/XLS attachments are made with it", ("fujian",)),
     Tool("poppler", "pdftoppm", ("-v",), ("poppler-utils",), "page images of scanned PDFs for OCR", ("fujian",)),
