@@ -110,6 +110,28 @@ def test_audit_regions_csv_and_text(store, world):
             f"late, {len(truth['reuse'])} high reuse, {len(truth['failing'])} failing checks") in text
 
 
+def test_audit_with_a_local_deadline_rule(store, tmp_path):
+    """A province's own rule for its townships (--deadlines): 欣山镇's report of 2024-04-20 is then late."""
+    rules = tmp_path / "deadlines.yaml"
+    rules.write_text("江西省:\n  township: \"03-31\"\n  basis: 某省政务公开办通知\n", encoding="utf-8")
+    plain = json.loads(_audit(store, 2023, "--json").stdout)
+    local = json.loads(_audit(store, 2023, "--json", "--deadlines", str(rules)).stdout)
+    assert "欣山镇人民政府" not in {r["agency"] for r in plain["late"]}
+    (row,) = [r for r in local["late"] if r["agency"] == "欣山镇人民政府"]
+    assert (row["deadline"], row["days_late"]) == ("2024-03-31", 20) and "某省政务公开办通知" in row["deadline_basis"]
+    jianchuan = [r for r in local["late"] if r["agency"].endswith(("镇人民政府", "乡人民政府")) and r["agency"] != "欣山镇人民政府"]
+    assert not jianchuan          # another province's townships keep no deadline
+    rules.write_text("江西省:\n  township: 13-45\n", encoding="utf-8")
+    bad = run_nianbao("audit", "--store", str(store), "--year", "2023", "--deadlines", str(rules))
+    assert bad.returncode == 2 and "MM-DD" in bad.stderr.decode()
+
+
+def test_serve_refuses_an_index_inside_the_store(store):
+    proc = run_nianbao("serve", "--store", str(store), "--index", str(store / "x.sqlite"), "--port", str(_free_port()))
+    assert proc.returncode == 2 and "inside the store" in proc.stderr.decode()
+    assert not (store / "x.sqlite").exists()
+
+
 def test_audit_figures_are_in_the_parsed_output(store, tmp_path, world):
     """`parse --store` writes parsed/audit.jsonl; each parsed line carries the figures the report gives alone."""
     copy = tmp_path / "store"
@@ -232,6 +254,25 @@ def test_canned_audit_queries(server, world):
     assert {r["agency"]: r["days_late"] for r in late} == {a: v[2] for a, v in truth["late"].items()}
     reuse = _json(server["base"], "/nianbao/reuse.json", year=2023, _shape="array")
     assert {r["agency"] for r in reuse} == truth["reuse"]
+
+
+def test_warc_record_of_a_report(server, feed):
+    """/-/warc/<sha256>: the WARC response record of the first capture, its payload digest the report's bytes."""
+    import base64
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    record = feed[0]
+    status, headers, body = _get(f"{server['base']}/-/warc/{record['raw']['sha256']}")
+    assert status == 200 and headers["content-type"].startswith("application/warc")
+    records = []
+    for warc in ArchiveIterator(io.BytesIO(body)):
+        records.append((warc.rec_type, warc.rec_headers.get_header("WARC-Target-URI"),
+                        warc.rec_headers.get_header("WARC-Payload-Digest"), warc.content_stream().read()))
+    ((kind, uri, digest, payload),) = records
+    assert kind == "response" and uri == record["url"]
+    assert digest == "sha256:" + base64.b32encode(bytes.fromhex(record["raw"]["sha256"])).decode()
+    assert hashlib.sha256(payload).hexdigest() == record["raw"]["sha256"]
 
 
 def test_store_is_untouched_by_serving(server):
