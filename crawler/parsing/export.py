@@ -141,7 +141,7 @@ def _write_parquet(table: list[dict], columns: list[str], out: Path, header: lis
             kind = pa.float64()
         elif name in _FLAGS:
             kind = pa.bool_()
-        elif name in META_COLUMNS or not (_is_money(name) or _has_fraction(table, name)):
+        elif name in META_COLUMNS or name in AUDIT_COLUMNS or not (_is_money(name) or _has_fraction(table, name)):
             kind = pa.int64()
         else:
             kind = pa.float64()
