@@ -159,6 +159,15 @@ def test_audit_figures_are_in_the_parsed_output(store, tmp_path, world):
         ("2024-01-31", "False", "19", "byline")
     assert float(exported[("镇岗乡人民政府", "2023")]["reuse_of_previous"]) > 0.9
     assert exported[("欣山镇人民政府", "2023")]["deadline"] == "" and exported[("欣山镇人民政府", "2023")]["level"] == "township"
+    parquet = tmp_path / "reports.parquet"
+    assert run_nianbao("export", "--store", str(copy), "--format", "parquet", "--out", str(parquet)).returncode == 0
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(parquet)
+    kinds = {name: str(table.schema.field(name).type) for name in ("on_time", "days_late", "reuse_of_previous", "deadline")}
+    assert kinds == {"on_time": "bool", "days_late": "int64", "reuse_of_previous": "double", "deadline": "string"}
+    rows = {(r["agency"], r["year"]): r for r in table.to_pylist()}
+    assert rows[("安远县财政局", 2023)]["days_late"] == 19 and rows[("安远县财政局", 2023)]["on_time"] is False
 
 
 # -- nianbao serve ------------------------------------------------------------------------------------------
