@@ -29,7 +29,7 @@ class FileText:
     kind: str
     text: str                  # nianbao's text format (see module docstring)
     ocr: bool = False
-    ocr_confidence: float | None = None   # 0..1, mean Tesseract word confidence, when ocr
+    ocr_confidence: float | None = None   # 0..1, mean OCR score of its boxes or words, when ocr
     pages: int | None = None
     tool: str = ""             # what produced the text, e.g. "pdfplumber", "libreoffice+python-docx"
 
