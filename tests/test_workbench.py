@@ -284,6 +284,20 @@ def test_warc_record_of_a_report(server, feed):
     assert hashlib.sha256(payload).hexdigest() == record["raw"]["sha256"]
 
 
+def test_store_wide_failures_are_checks_of_the_report(server, feed, world):
+    """A copy of last year's report breaks the in-force chain of 表二: a failing check on its page, cells marked."""
+    _, sites = world
+    truth = sites["audit_county"].audit_truth(2023)["failing"]
+    copied = next(r for r in feed if r["agency"] == "安远县市场监督管理局" and r["year"] == 2023)
+    rows = _json(server["base"], "/nianbao/checks.json", report_id=copied["id"], status="fail", _shape="array")
+    assert {(r["rule"], r["target"]) for r in rows} == truth["安远县市场监督管理局"]
+    status, _, body = _get(f"{server['base']}/-/report/{copied['id']}")
+    page = body.decode()
+    assert status == 200 and "in_force_vs_last_year[normative_docs]" in page
+    table2 = page[page.index('id="nb-table-1"'):page.index("</table>", page.index('id="nb-table-1"'))]
+    assert table2.count('class="nb-fail"') == 3          # 本年制发件数, 本年废止件数, 现行有效件数 of 行政规范性文件
+
+
 def test_store_is_untouched_by_serving(server):
     """Every file of the store, byte for byte, as before serve started (its index lives elsewhere)."""
     _json(server["base"], "/nianbao/reports.json", _search="复议")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.archive.feed import read_feed
-from crawler.parsing.audit import HIGH_REUSE, raw_path, read_audit, store_audit
+from crawler.parsing.audit import HIGH_REUSE, failing_rules, raw_path, read_audit, store_audit
 from crawler.parsing.report import PARSER_VERSION
 from crawler.parsing.store import cross_year, parse_record, read_parsed
 
@@ -27,6 +27,10 @@ from .regions import places_of, region_of
 from .tokens import index_text
 
 logger = logging.getLogger(__name__)
+
+STORE_WIDE_RULES = {"carried_over_vs_last_year": "上年 四、结转下年度继续办理 vs 本年 二、上年结转",
+                    "in_force_vs_last_year": "上年现行有效件数 + 本年制发件数 vs 本年现行有效件数 + 本年废止件数"}
+
 
 def timeliness(audit: dict) -> str:
     """按期 / 逾期 / 无期限 (no deadline applies) / 未知 (a deadline, but no published date to hold against it)."""
@@ -184,12 +188,15 @@ def build_index(snapshot: Snapshot, out: str | os.PathLike) -> dict:
             db.execute("INSERT INTO parsed VALUES (?,?,?)", (rid, json.dumps(parsed, ensure_ascii=False),
                                                                json.dumps(audit, ensure_ascii=False)))
         for line in snapshot.audit.values():
-            # the cross-year rule is store-wide: its failures are in the audit's list, its checks here
-            for rule in line.get("failing") or []:
-                if rule.startswith("carried_over_vs_last_year"):
+            # the store-wide rules (a report against the agency's report of the year before) fail in the audit's
+            # list only: their failures join the report's own checks here
+            own = set(failing_rules(snapshot.parsed.get(line["id"], {}).get("checks") or []))
+            for name in line.get("failing") or []:
+                if name not in own:
+                    rule, _, target = name.partition("[")
                     db.execute("INSERT INTO checks VALUES (?,?,?,?,?,?,?)",
-                               (line["id"], "carried_over_vs_last_year", rule[len("carried_over_vs_last_year["):-1],
-                                "fail", None, None, "上年 四、结转下年度 vs 本年 二、上年结转"))
+                               (line["id"], rule, target.rstrip("]"), "fail", None, None,
+                                STORE_WIDE_RULES.get(rule, "store-wide rule")))
         known = set(snapshot.feed)
         db.executemany("INSERT INTO urls VALUES (?,?,?,?)",
                        [r for r in query_store(snapshot.root, "SELECT report_id, url, relation, seen_at FROM report_urls")

@@ -185,6 +185,9 @@ def _failing_cells(checks: list[dict], fmt: str) -> set[tuple[str, str, str]]:
             cells |= {("applications", row, c) for c in columns}
         elif rule == "review_litigation_sum" and row:
             cells |= {("review_litigation", row, c) for c, _ in OUTCOME_COLUMNS}
+        elif rule in ("in_force_vs_last_year", "active_within_total") and row:
+            cells |= {("active", row, c) for c in ("issued", "repealed", "in_force", "new_published",
+                                                   "total_published")}
     return cells
 
 
@@ -232,8 +235,8 @@ def official_tables(parsed: dict) -> list[dict]:
             rows.append({"labels": [{"text": row.caption, "colspan": 1, "rowspan": 1},
                                     {"text": row.label, "colspan": 1, "rowspan": 1}],
                          "header": " / ".join(label for _, label in row.columns),
-                         "cells": [_cell(values.get(col), printed.get(f"active.{row.key}.{col}"), False)
-                                   for col, _ in row.columns]})
+                         "cells": [_cell(values.get(col), printed.get(f"active.{row.key}.{col}"),
+                                         ("active", row.key, col) in bad) for col, _ in row.columns]})
         out.append({"name": "二、主动公开政府信息情况", "head": [], "rows": rows})
     applications = tables.get("applications") or {}
     if applications:
@@ -304,6 +307,8 @@ async def report_page(request, datasette):
          "reposts": [u for u in urls if u["relation"] != "first"], "previous": dict(previous) if previous else None,
          "tables": official_tables({**parsed, "checks": (parsed.get("checks") or []) +
                                     [{"rule": c["rule"], "column": c["target"], "status": c["status"]}
-                                     for c in checks if c["rule"] == "carried_over_vs_last_year"]}),
+                                     for c in checks if c["rule"] == "carried_over_vs_last_year"] +
+                                    [{"rule": c["rule"], "row": c["target"], "status": c["status"]}
+                                     for c in checks if c["rule"] == "in_force_vs_last_year"]}),
          "sections": parsed.get("sections") or [], "replay_url": replay_url, "database": DATABASE},
         request=request))
