@@ -219,6 +219,8 @@ def server(store):
     yield {"base": base, "store": store, "before": before, "proc": proc}
     proc.terminate()
     proc.wait(timeout=30)
+    (index,) = re.findall(r"index (\S+nianbao\.sqlite)", proc.stderr.read().decode())
+    assert not Path(index).parent.exists()          # the temporary index went with the server
 
 
 def _ids(base: str, **params) -> set[str]:

@@ -85,16 +85,33 @@ def prepare(store: str | os.PathLike, index: str | os.PathLike | None = None,
 
 def serve(store: str, host: str = "127.0.0.1", port: int = 8001, index: str | None = None, replay: str | None = None,
           deadlines: str | None = None) -> int:
+    import contextlib
+
     import uvicorn
 
     path, tmp, counts = prepare(store, index, deadlines)
+
+    def cleanup() -> None:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):
+            # uvicorn raises SIGTERM/SIGINT again once it has stopped, so no `finally` of ours would run: the
+            # temporary index is removed here, before that
+            with super().capture_signals():
+                try:
+                    yield
+                finally:
+                    cleanup()
+
     try:
         app = make_datasette(path, store, replay).app()
         print(f"nianbao: serving {counts['reports']} reports of {store} at http://{host}:{port}/ "
               f"(read-only; index {path}, built in {counts['seconds']} s)", file=sys.stderr, flush=True)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                    h11_max_incomplete_event_size=16 * 1024)
+        Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                              h11_max_incomplete_event_size=16 * 1024)).run()
     finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
+        cleanup()
     return 0
