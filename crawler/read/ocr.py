@@ -54,8 +54,10 @@ RAPIDOCR_MIN_WIDTH = 1000
 # 2 cores one thread is 1.5-2x faster than two fighting), our own scaling (above) and no other: the
 # detector's default blows any image up to 736 px on its short side (a one-line image 1400 x 128 px
 # to 8050 x 736, 40 s).
+# No angle classifier: it turns a lone 6 upside down into a 9 (and 9 into 6) in the narrow cells of a real
+# report's table; report pages are upright.
 RAPIDOCR_OPTIONS = {"intra_op_num_threads": 1, "inter_op_num_threads": 1, "max_side_len": 100_000,
-                    "det_limit_type": "max", "det_limit_side_len": 100_000}
+                    "det_limit_type": "max", "det_limit_side_len": 100_000, "use_cls": False}
 
 
 # ----------------------------------------------------------------------------- engines
@@ -420,10 +422,11 @@ def _paint_out(grey, rules):
 _FULL_WIDTH = dict(zip("(),;:?!", "（），；：？！"))
 _OCR_PUNCT_RE = re.compile(f"(?<=[{CJK}])[(),;:?!]|[(),;:?!](?=[{CJK}])")
 # A table cell that holds nothing but one round mark is a 0 the engine read as punctuation or a letter
-# (a cell never holds a lone full stop).
-_ZERO_MISREAD = dict.fromkeys(("。", "o", "O", "〇", "○", "°", "口"), "0")
-# what is left of a rule the painting missed
+# (a cell never holds a lone full stop), one upright stroke a 1 read as a letter (seen on a real report).
+_ZERO_MISREAD = {**dict.fromkeys(("。", "o", "O", "〇", "○", "°", "口"), "0"), **dict.fromkeys(("I", "l"), "1")}
+# what is left of a rule the painting missed; in a figure's cell, the corner of two rules reads as L ("L5")
 _RULE_BITS_RE = re.compile(r"^[|丨｜]+|[|丨｜]+$")
+_CORNER_RE = re.compile(r"^[L|丨｜「」]+(?=[+-]?\d[\d.,]*$)|(?<=\d)[|丨｜「」]+$")
 
 
 def _full_width(text: str) -> str:
@@ -519,6 +522,7 @@ def _layout(boxes: list[dict], tables: list[list[list]], scale: float, page: int
                 text = ""
                 for line in _group_lines(placed.get((t, r, c), [])):
                     text = join_fragments(text, _joined(line))
+                text = _CORNER_RE.sub("", text)
                 cells.append((cell[1] * scale, _ZERO_MISREAD.get(text, text)))
             out_rows.append(cells)
         bbox = tuple(v * scale for v in bounds[t])
