@@ -238,6 +238,7 @@ def build_settings(args: argparse.Namespace, module: str = "settings.default"):
 
     settings = Settings()
     settings.setmodule(module, priority="project")
+    settings.set("NIANBAO_QUIET_LOG", True, priority="project")     # the command's log (spiders.logformatter)
     if getattr(args, "store", None):
         settings.set("NIANBAO_STORE", args.store, priority="cmdline")
     if args.delay is not None:

@@ -181,9 +181,13 @@ EXTENSIONS = {
     # the run's row in the store (its id stamps events and failures; a killed run keeps no finish time)
     "spiders.runs.RunRecorder": 0,
     "spiders.runs.ProgressLog": 0,
-    # no Scrapy banner below --log-level DEBUG, failures without tracebacks (spiders.logformatter)
+    # with NIANBAO_QUIET_LOG: no Scrapy banner below --log-level DEBUG, failures without tracebacks
     "spiders.logformatter.QuietLog": 0,
 }
+# The nianbao command's log (`nianbao crawl`, `backfill`, `worker` set it): one line per fed report and per
+# failure, Scrapy's start-up banner and tracebacks only at DEBUG (spiders.logformatter). Off, `scrapy crawl`
+# and scrapyd jobs log as Scrapy does.
+NIANBAO_QUIET_LOG = False
 # Seconds between two progress lines (sites done / total, reports found/new/revised, failures, queue, rate,
 # the request waited on longest), logged at INFO or at LOG_LEVEL when higher; 0 turns them off. Scrapy's own
 # LogStats line says the same in pages and items: off.

@@ -89,8 +89,8 @@ def quiet_banner(level: str | int | None) -> None:
 
 
 class QuietLog:
-    """Extension: quiet_banner for `scrapy crawl` as for `nianbao crawl`, and again once the spider opens,
-    when Scrapy has installed the root handler the crawl logs through (it replaces it per crawler)."""
+    """Extension, on with NIANBAO_QUIET_LOG (the nianbao command sets it): quiet_banner once the engine
+    starts, when Scrapy has installed the root handler the crawl logs through (it replaces it per crawler)."""
 
     def __init__(self, level):
         self.level = level
@@ -99,7 +99,10 @@ class QuietLog:
     @classmethod
     def from_crawler(cls, crawler):
         from scrapy import signals
+        from scrapy.exceptions import NotConfigured
 
+        if not crawler.settings.getbool("NIANBAO_QUIET_LOG"):
+            raise NotConfigured
         ext = cls(crawler.settings.get("LOG_LEVEL"))
         crawler.signals.connect(ext.opened, signal=signals.engine_started)
         return ext

@@ -34,6 +34,23 @@ class RunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
         self.store = store_from_crawler(crawler)
+        self._lock()
+
+    def _lock(self) -> None:
+        """One crawl per store (crawler.ops.storelock), for `scrapy crawl` as for `nianbao crawl` (which took
+        the lock already: taking it again in the same process is a no-op). A store in use ends this process
+        at once with one line and exit 3, before anything is fetched or written."""
+        from crawler.ops.storelock import StoreBusy, lock_store
+
+        root = getattr(self.store, "root", None)
+        if root is None or getattr(self.store, "remote", False):
+            return
+        try:
+            lock_store(root)
+        except StoreBusy as exc:
+            logger.error("nianbao: %s", exc)
+            logging.shutdown()
+            os._exit(3)
 
     @classmethod
     def from_crawler(cls, crawler):

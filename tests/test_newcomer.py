@@ -270,6 +270,11 @@ def test_ctrl_c_twice_stops_within_seconds_exits_130_and_a_second_crawl_is_refus
         assert second.returncode == 3
         refusal = _err(second).strip().splitlines()
         assert len(refusal) == 1 and f"pid {first.pid}" in refusal[0] and "in use by another crawl" in refusal[0]
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "settings.default", "PYTHONPATH": str(REPO)}
+        scrapy = subprocess.run([SCRAPY, "crawl", "reports", "-a", f"start_urls={replica.url('panshi', '/')}",
+                                 "-s", f"NIANBAO_STORE={store}"], capture_output=True, env=env, cwd=REPO, timeout=120)
+        assert scrapy.returncode == 3 and f"pid {first.pid}" in _err(scrapy), _err(scrapy)
+        assert "Traceback" not in _err(scrapy)
         first.send_signal(signal.SIGINT)
         time.sleep(1)
         asked = time.monotonic()
