@@ -68,8 +68,10 @@ from crawler.archive.crashpoints import crashpoint
 from crawler.read.encoding import DecodeError, decode_html
 from crawler.ops.incremental import is_due, reordered, unordered_page
 from crawler.items import FetchedFile, FetchedPage, FetchFailure
-from crawler.discover.jsonapi import ApiCall, looks_like_list_api, next_api_call, read_api_page
+from crawler.discover.jsonapi import (ApiCall, LinkTemplate, learn_link_template, looks_like_list_api, next_api_call,
+                                     read_api_page)
 from crawler.discover.listing import analyse_listing
+from crawler.discover.sites import hints_for
 from crawler.read.metadata import parse_date
 from crawler.archive.storage import utcnow
 from crawler.discover.urls import canonicalize, is_valid_http_url
@@ -424,7 +426,8 @@ class ReportsSpider(scrapy.Spider):
         except (ValueError, UnicodeDecodeError) as exc:
             yield FetchFailure(url=response.url, stage="decode", site=site, reason=f"list API answer is not JSON: {exc}")
             return
-        page = read_api_page(data, response.url)
+        template = response.meta.get("nianbao_link_template")
+        page = read_api_page(data, response.url, LinkTemplate(**template) if template else None)
         seen = response.meta.get("nianbao_api_seen", 0) + len(page.records)
         walk = self.columns.get(response.meta.get("nianbao_listing")) if in_column and self.completeness else None
         if walk is not None:
@@ -459,6 +462,7 @@ class ReportsSpider(scrapy.Spider):
                                             or None)
                 request.meta["nianbao_api_previous"] = urls
                 request.meta["nianbao_listing"] = response.meta.get("nianbao_listing")
+                request.meta["nianbao_link_template"] = template
                 yield request
         elif following is not None:
             logger.info("nianbao: list API %s repeated its previous page; not paging further", response.url)
@@ -493,8 +497,9 @@ class ReportsSpider(scrapy.Spider):
             if self._on_site(link.url, site) and self._count_listing(site, walk):
                 yield self._request(link.url, "column", site=site, hop=hop, referer=response.url, route=link.route)
         # Hubs are followed from any page that is not itself a column, column links or not: a home page's
-        # column link may be a news box's, while the disclosure hub leads to the real one.
-        if not in_column and hop < self.discovery_hops:
+        # column link may be a news box's, while the disclosure hub leads to the real one. A site whose columns
+        # its hints name (sites file, sites.yaml) is taken at its word.
+        if not in_column and hop < self.discovery_hops and not hints_for(response.url).columns:
             for link in listing.hub_links:
                 if self._on_site(link.url, site) and self._count_listing(site):
                     yield self._request(link.url, "hub", site=site, hop=hop + 1, referer=response.url)
@@ -722,7 +727,8 @@ class ReportsSpider(scrapy.Spider):
             if walk.parent or walk.stopped_early or self.columns.is_parent(walk):
                 walk.finished = True
                 continue
-            if walk.complete:
+            if walk.complete or walk.capped:
+                # a walk the user's page cap stopped is not climbed further: it is recorded as cut short
                 self._finish_column(walk)
                 continue
             while not walk.finished:
@@ -819,10 +825,12 @@ class ReportsSpider(scrapy.Spider):
         site, role, hop = response.meta["nianbao_site"], response.meta["nianbao_role"], response.meta["nianbao_hop"]
         walk = self.columns.get(response.meta.get("nianbao_listing"))
         snapshots, captures = [(response.url, response.text)], response.meta.get("nianbao_captures", [])
+        rendered_links: set[str] = set()
         if page is not None:
             try:
                 result = await explore(page, max_actions=self.explore_actions, captures=captures)
                 snapshots, captures = result.snapshots or snapshots, result.captures
+                rendered_links = result.links
                 self.crawler.stats.inc_value("nianbao/browser/actions", len(result.actions))
             except Exception as exc:        # the page crashed or closed under us: what loaded still counts
                 logger.warning("nianbao: exploring %s stopped: %s", response.url, exc)
@@ -841,7 +849,12 @@ class ReportsSpider(scrapy.Spider):
                     data = json.loads(capture.text)
                 except ValueError:
                     continue
+                template = None
                 api_page = read_api_page(data, capture.url)
+                if not api_page.records:
+                    # records with only an id: the links the page drew from them show how they are linked
+                    template = learn_link_template(data, rendered_links)
+                    api_page = read_api_page(data, capture.url, template) if template else api_page
                 if not api_page.records:
                     continue
                 in_column = walk is not None
@@ -859,7 +872,8 @@ class ReportsSpider(scrapy.Spider):
                     request = self._api_request(following, site=site, hop=hop, in_column=in_column,
                                                 seen=len(api_page.records), referer=response.url)
                     request.meta.update(nianbao_api_previous=[r.url for r in api_page.records],
-                                        nianbao_listing=walk.url if walk is not None else None)
+                                        nianbao_listing=walk.url if walk is not None else None,
+                                        nianbao_link_template=asdict(template) if template else None)
                     yield request
             elif "html" in capture.content_type or capture.text.lstrip().startswith("<"):
                 listing = analyse_listing(capture.text, capture.url, column=walk is not None,

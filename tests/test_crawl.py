@@ -297,6 +297,14 @@ def test_a_column_url_works_as_start_and_max_pages_caps_the_walk(replica, tmp_pa
     assert run_nianbao("crawl", column, "--store", str(capped), "--max-pages", "1", *FAST).returncode == 0
     got = {r["title"] for r in read_feed(capped / "feed")}
     assert got and got < want          # only what the first listing page links
+    # ... and the column cut short by the cap says so: a listing failure with what was found
+    store = open_store(capped)
+    try:
+        cut = [f for f in store.failures() if f["stage"] == "listing"]
+    finally:
+        store.close()
+    assert cut and all("before the listing-page cap" in f["reason"] for f in cut), cut
+    assert column in {f["url"] for f in cut}
 
 
 def test_defaults_are_polite():

@@ -285,7 +285,8 @@ def test_empty_store_says_no_runs(tmp_path):
     open_store(path).close()
     text = status_text(path)
     assert "No crawl runs recorded in this store." in text
-    assert status_json(path) == {"store": str(path), "runs": [], "last_run": None, "sites": [], "failures": []}
+    assert status_json(path) == {"store": str(path), "runs": [], "last_run": None, "sites": [], "failures": [],
+                                 "columns": [], "columns_incomplete": 0}
     proc = run_nianbao("report", "--store", str(path), "--out", str(tmp_path / "r.html"))
     assert proc.returncode == 0 and proc.stderr.decode().endswith("(0 plots)\n")
     assert "No crawl runs recorded" in (tmp_path / "r.html").read_text(encoding="utf-8")

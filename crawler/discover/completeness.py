@@ -93,7 +93,7 @@ class ColumnWalk:
     found: set[str] = field(default_factory=set)
     stated_total: int | None = None
     stated_pages: int | None = None
-    per_page: int = 0               # most entries seen on one page (or the script's page size)
+    per_page: int = 0               # entries on the first page read (or the script's page size)
     source: str = ""
     method: str = "static"          # the highest rung used so far
     tried: list[str] = field(default_factory=lambda: ["static"])
@@ -112,7 +112,9 @@ class ColumnWalk:
         new = len(entries - self.found)
         self.found |= entries
         self.pages += 1
-        self.per_page = max(self.per_page, len(entries))
+        if self.pages == 1:
+            # the first page's length is the page size (a browser's growing list or a later page is not)
+            self.per_page = max(self.per_page, len(entries))
         if LADDER.index(method) > LADDER.index(self.method):
             self.method = method
         if stated:

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-__all__ = ["ApiRecord", "ApiPage", "ApiCall", "read_api_page", "next_api_call", "looks_like_list_api"]
+__all__ = ["ApiRecord", "ApiPage", "ApiCall", "LinkTemplate", "read_api_page", "next_api_call", "looks_like_list_api",
+           "learn_link_template"]
 
 _TITLE_KEYS = ("title", "doctitle", "name", "subject", "maintitle", "filename", "art_title", "infotitle", "tit")
 _URL_KEYS = ("url", "docpuburl", "link", "href", "detailurl", "linkurl", "pageurl", "art_url", "puburl",
@@ -69,7 +70,51 @@ def _first_str(obj: dict, keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _record(obj: dict, base_url: str) -> ApiRecord | None:
+@dataclass(frozen=True)
+class LinkTemplate:
+    """How a page's script turns a record into its link when the record carries no URL (only an id):
+    prefix + the record's `key` value + suffix, learned from the links the page rendered."""
+
+    key: str
+    prefix: str
+    suffix: str
+
+    def url_of(self, obj: dict) -> str | None:
+        value = obj.get(self.key)
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or str(value) == "":
+            return None
+        return f"{self.prefix}{value}{self.suffix}"
+
+
+def learn_link_template(data, links) -> LinkTemplate | None:
+    """The template that turns this answer's records into links the page rendered: a scalar field whose value
+    appears, as a whole token, in a rendered link for at least two records, always with the same text around it."""
+    links = [link for link in links if isinstance(link, str)]
+    for array in _arrays(data):
+        keys = {k for obj in array[:5] for k, v in obj.items()
+                if isinstance(v, (int, str)) and not isinstance(v, bool) and len(str(v)) >= 3}
+        for key in sorted(keys):
+            found: dict[tuple[str, str], int] = {}
+            for obj in array[:30]:
+                value = str(obj.get(key, ""))
+                if len(value) < 3:
+                    continue
+                for link in links:
+                    at = link.find(value)
+                    while at >= 0:
+                        before, after = link[:at], link[at + len(value):]
+                        if not (before[-1:].isalnum() or after[:1].isalnum()):
+                            found[(before, after)] = found.get((before, after), 0) + 1
+                            break
+                        at = link.find(value, at + 1)
+            if found:
+                (prefix, suffix), hits = max(found.items(), key=lambda kv: kv[1])
+                if hits >= 2:
+                    return LinkTemplate(key, prefix, suffix)
+    return None
+
+
+def _record(obj: dict, base_url: str, template: LinkTemplate | None = None) -> ApiRecord | None:
     low = _lower_keys(obj)
     title = _first_str(low, _TITLE_KEYS)
     url = _first_str(low, _URL_KEYS)
@@ -77,6 +122,8 @@ def _record(obj: dict, base_url: str) -> ApiRecord | None:
         url = None
     if url is None:    # an unknown field name: any URL-shaped string value
         url = next((v for v in low.values() if isinstance(v, str) and _URLISH.match(v.strip())), None)
+    if url is None and template is not None:   # the page's script builds the link from an id
+        url = template.url_of(obj)
     if title is None:  # an unknown field name: the longest string with Chinese in it
         texts = [v for v in low.values() if isinstance(v, str) and _CJK.search(v) and len(v) < 200]
         title = max(texts, key=len) if texts else None
@@ -121,11 +168,12 @@ def _total(node, depth: int = 0) -> int | None:
     return None
 
 
-def read_api_page(data, api_url: str) -> ApiPage:
-    """The records of one API answer (already JSON-decoded): the best array of title+URL objects."""
+def read_api_page(data, api_url: str, template: LinkTemplate | None = None) -> ApiPage:
+    """The records of one API answer (already JSON-decoded): the best array of title+URL objects. `template`:
+    how the page links a record that carries no URL (learn_link_template)."""
     best: list[ApiRecord] = []
     for array in _arrays(data):
-        records = [r for r in (_record(x, api_url) for x in array) if r is not None]
+        records = [r for r in (_record(x, api_url, template) for x in array) if r is not None]
         # an array counts when most of its objects are records (not a list of facets or menus)
         if len(records) * 2 >= len(array) and len(records) > len(best):
             best = records

@@ -128,10 +128,62 @@ _CDATA_RE = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
+_INLINE_SCRIPT_RE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*text/xml)[^>]*>(.*?)</script\s*>", re.I | re.S)
+_JS_STRING_RE = re.compile(r"'((?:[^'\\\n]|\\.)*)'|\"((?:[^\"\\\n]|\\.)*)\"")
+_JS_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_MARKUP_IN_STRING_RE = re.compile(r"<(?:a\s|record\b|datastore\b|nextgroup\b)", re.I)
+
+
+def _js_unescape(text: str) -> str:
+    def one(m: re.Match) -> str:
+        code = m.group(1)
+        if code[0] in "ux" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return {"n": "\n", "t": "\t", "r": ""}.get(code, code)
+    return _JS_ESCAPE_RE.sub(one, text)
+
+
+def _script_markup(html: str) -> str:
+    """List markup that a page's own scripts carry in string literals (a datastore assembled in JavaScript,
+    an array of record rows handed to a pager plugin): what the browser would draw, without running it."""
+    found = []
+    for m in _INLINE_SCRIPT_RE.finditer(html):
+        code = m.group(1)
+        if len(code) > MAX_SCRIPT_CHARS or not _MARKUP_IN_STRING_RE.search(code):
+            continue
+        # chains of literals joined by +: a chain joined to a variable ("<a href='index_" + i + ".htm'>") is a
+        # pager script's, read by the pager rules; an all-literal chain ('<datastore>' + '<record>…') is markup
+        pieces, chain, pure = [], [], True
+        matches = list(_JS_STRING_RE.finditer(code))
+        for i, s in enumerate(matches):
+            before = code[matches[i - 1].end():s.start()] if i and chain else code[:s.start()]
+            if not chain:
+                pure = not before.rstrip().endswith("+")
+            chain.append(_js_unescape(s.group(1) if s.group(1) is not None else s.group(2)))
+            following = code[s.end():matches[i + 1].start()] if i + 1 < len(matches) else code[s.end():]
+            if following.strip() == "+":
+                continue                      # the chain goes on with the next literal
+            if following.lstrip().startswith("+"):
+                pure = False                  # ... + variable
+            if pure:
+                pieces.extend(c for c in chain if "<" in c or ">" in c)
+            chain = []
+        joined = "".join(pieces)
+        if _MARKUP_IN_STRING_RE.search(joined):
+            found.append(joined)
+    return "".join(found)
+
+
 def _unwrap_datastores(html: str) -> str:
     """Hanweb column pages hide their first records in <script type="text/xml"><datastore> CDATA
     (portals.md §2.1), invisible to an HTML parser; splice them into the page so one parse sees them.
-    dataproxy.jsp answers are bare <datastore> XML with the same CDATA records."""
+    dataproxy.jsp answers are bare <datastore> XML with the same CDATA records. Records a script carries in
+    string literals (a JavaScript-built datastore, a record array) are spliced in the same way."""
+    carried = _script_markup(html) if "<script" in html.lower() else ""
+    if carried:
+        carried = '<div data-nianbao="script-markup">' + _CDATA_RE.sub(r"\1", carried) + "</div>"
+        at = html.lower().rfind("</body>")
+        html = html[:at] + carried + html[at:] if at >= 0 else html + carried
     if not re.search(r"<datastore", html, re.I):
         return html
     html = _DATASTORE_SCRIPT_RE.sub(lambda m: _CDATA_RE.sub(r"\1", m.group(1)), html)
@@ -531,7 +583,9 @@ _TOTAL_PAGE_RE = re.compile(
 # A page URL assembled in script: "list.jsp?cat_id=3&cur_page=" + n (+ ".html"), "index_" + i + ".shtml".
 _JS_URL_CONCAT_RE = re.compile(
     r"""(["'])([^"'<>\s]*?(?:=|_|-|/))\1\s*\+\s*\(?\s*[\w.]+(?:\s*[-+]\s*1)?\s*\)?(?:\s*\+\s*(["'])([^"'<>\s]*)\3)?""")
-_JPAGE_RE = re.compile(r"\.jpage\s*\(\s*\{(.*?)\}\s*\)", re.S)
+# Hanweb's pager plugins (jpage, and the pagination/unitbuild variants other templates start it with): any
+# jQuery-style init whose options carry totalRecord and the proxy's ajaxParam.
+_JPAGE_RE = re.compile(r"\.\w+\s*\(\s*\{(.*?)\}\s*\)", re.S)
 _JS_PAIR_RE = re.compile(r"""(\w+)\s*:\s*(?:'([^']*)'|"([^"]*)"|([^,{}\s]+))""")
 
 
@@ -632,7 +686,8 @@ def _form_pages(root, listing_url: str, has_records: bool) -> list[FormPage]:
     out = []
     for script in root.iter("script"):
         code = script.text or ""
-        if not script.get("src") and "jpage" in code and len(code) <= MAX_SCRIPT_CHARS:
+        if not script.get("src") and "totalrecord" in code.lower() and "ajaxparam" in code.lower() \
+                and len(code) <= MAX_SCRIPT_CHARS:
             out.extend(_jpage_pages(code, listing_url, has_records))
     return out
 

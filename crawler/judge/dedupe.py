@@ -72,7 +72,8 @@ _FIGURES_BYTES = 8
 def figures_digest(text: str) -> bytes:
     """8 bytes naming the report's figures: the numbers of its table rows in order, else the counts its prose
     states; all zero bytes when it states none (then figures cannot tell two reports apart)."""
-    body = _body(normalise(text))
+    # tabs separate table cells in the extractor's text; normalise() folds them into spaces, so read before it
+    body = _body(unicodedata.normalize("NFKC", text).strip())
     numbers = [n for line in body.splitlines() if "\t" in line for n in _TABLE_NUMBER.findall(line)]
     if not numbers:
         numbers = _PROSE_FIGURE.findall(body)
