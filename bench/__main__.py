@@ -18,7 +18,9 @@ found by a default run, revisions and removals by a sweep. The distributed mode 
 1, 2 and 4 `nianbao worker` processes on a redis-server frontier and a moto S3 archive, worker memory against the
 frontier's size, and the S3 archive's time, objects and requests per report against a local store. The workbench
 (bench/workbench.py) on the plain sites' store: search latency through Datasette, `audit` time per 1,000 reports,
-and recall of the Chinese tokenisations (bigrams, jieba, trigram + fallback).
+and recall of the Chinese tokenisations (bigrams, jieba, trigram + fallback). Completeness (bench/completeness.py):
+each report column's stated vs found entries and the means used, pages rendered per site, over the main replica's
+store and a crawl of the independent replica (reports fed against its truth).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ from replica.sites import table_reports  # noqa: E402
 from crawler.archive.storage import open_store  # noqa: E402
 from spiders.reports import ReportsSpider  # noqa: E402
 
-from bench import distributed, parsing, workbench  # noqa: E402
+from bench import completeness, distributed, parsing, workbench  # noqa: E402
 from bench import ocr as ocr_bench  # noqa: E402
 
 BENCH_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY_JITTER": 0,
@@ -281,6 +283,8 @@ def main(argv=None) -> int:
         print(f"browser time per fed report: browser sites {1000 * per_browser:.1f} ms ({fed_browser} reports in "
               f"{res['browser'].seconds:.1f} s, Chromium start included), plain sites {1000 * per_plain:.1f} ms "
               f"({fed_plain} reports in {full.seconds:.1f} s); ratio {per_browser / per_plain:.2f}")
+        for line in completeness.figures(workdir, workdir / "full"):   # stated vs found per column, renders
+            print(f"listing {line}", flush=True)
         for line in workbench.figures(workdir / "full"):      # search latency, audit time, tokenisation
             print(f"wb      {line}", flush=True)
         for line in distributed.figures(args.scale, workdir / "dist"):

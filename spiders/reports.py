@@ -325,6 +325,12 @@ class ReportsSpider(scrapy.Spider):
                               headers=headers, dont_filter=True)
 
     def _count_render(self, site: str) -> bool:
+        if self._take_render(site):
+            self.crawler.stats.inc_value(f"nianbao/browser/site/{site}")     # renders per site (make bench)
+            return True
+        return False
+
+    def _take_render(self, site: str) -> bool:
         if self.shared is not None:
             if self.shared.take(site, "render", self.max_renders):
                 return True
