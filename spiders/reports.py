@@ -58,7 +58,8 @@ from scrapy.http import TextResponse
 from form2request import form2request
 from scrapy_playwright.page import PageMethod
 
-from crawler.discover.attachments import MAX_ATTACHMENTS, AttachmentLink, attachment_links, continuation_pages
+from crawler.discover.attachments import (MAX_ATTACHMENTS, AttachmentLink, attachment_links, continuation_pages,
+                                          script_download_anchors)
 from crawler.judge.classify import title_verdict
 from crawler.read.extract import extract_page
 from crawler.discover.completeness import ColumnLedger, ColumnWalk, Stated, stated_figures
@@ -680,9 +681,62 @@ class ReportsSpider(scrapy.Spider):
                     # classify pipeline records the decision as for any page
                     self.crawler.stats.inc_value("nianbao/attachment/skipped_lookalike", len(links))
                     links = []
+                # file links only a script opens (onclick="downloadFile('…')"): a browser clicks them
+                scripted = script_download_anchors(decoded.text)
+                if scripted and title_verdict(extract_page(decoded.text, response.url).title) is None:
+                    if self.browser != "never" and self._count_render(meta["nianbao_site"]):
+                        yield self._script_download_request(response, item, links, scripted)
+                        return
+                    yield FetchFailure(url=response.url, stage="attachment", site=meta["nianbao_site"],
+                                       reason=f"{len(scripted)} file link(s) opened by a script not followed "
+                                              f"({'NIANBAO_BROWSER is never' if self.browser == 'never' else 'render cap reached'})")
             except DecodeError:
                 pass      # the extract pipeline records the page's decode failure
         yield self._next_attachment(item, links)
+
+    def _script_download_request(self, response, item, links, scripted):
+        """The article again, in Chromium, to click the file links its scripts open (parse_script_downloads)."""
+        meta = self._meta("article", item.site, playwright=True, playwright_include_page=True,
+                          nianbao_item=item, nianbao_links=links, nianbao_scripted=scripted,
+                          **{RENDER_META: "script_download"})
+        return scrapy.Request(response.url, callback=self.parse_script_downloads, errback=self.on_script_download_error,
+                              meta=meta, dont_filter=True, priority=20)
+
+    async def parse_script_downloads(self, response):
+        """Click each script-opened file link and keep the URL the click asks for; then fetch the article's files."""
+        page = response.meta.get("playwright_page")
+        item, links = response.meta["nianbao_item"], list(response.meta["nianbao_links"])
+        found = []
+        if page is not None:
+            asked: list = []
+            page.on("request", lambda request: asked.append(request))
+            try:
+                anchors = page.locator("a[onclick]")
+                for index, label in response.meta["nianbao_scripted"]:
+                    before = len(asked)
+                    try:
+                        await anchors.nth(index).click(timeout=3000)
+                        await page.wait_for_timeout(300)
+                    except Exception as exc:       # the click itself failed: said below, with the others
+                        logger.debug("nianbao: clicking %r on %s: %s", label, response.url, exc)
+                    urls = [r.url for r in asked[before:] if r.resource_type in ("document", "other", "xhr", "fetch")
+                            and is_valid_http_url(r.url) and canonicalize(r.url) != canonicalize(response.url)]
+                    if urls:
+                        found.append(AttachmentLink(canonicalize(urls[0]), label, "maybe"))
+                    else:
+                        yield FetchFailure(url=response.url, stage="attachment", site=item.site,
+                                           reason=f"clicking the file link {label!r} asked for no file")
+            finally:
+                await page.close()
+        self.crawler.stats.inc_value("nianbao/attachment/script_download", len(found))
+        yield self._next_attachment(item, links + [f for f in found if f.url not in {link.url for link in links}])
+
+    def on_script_download_error(self, failure):
+        meta = failure.request.meta
+        stage, reason = describe_failure(failure)
+        yield FetchFailure(url=failure.request.url, stage="attachment", site=meta.get("nianbao_site"),
+                           reason=f"script-opened file links not followed: {reason}")
+        yield self._next_attachment(meta["nianbao_item"], meta["nianbao_links"])
 
     def _next_attachment(self, item: FetchedPage, links):
         """The request for the next attachment of `item`, or the item itself when all were fetched."""

@@ -29,10 +29,6 @@ LISTINGS = REPO / "tests" / "data" / "listings"
 TRUTH = expected(collection="independent")
 ORIGINALS = [e for e in TRUTH if e["kind"] == "report" and not e.get("repost_of")]
 COLUMNS = [e for e in TRUTH if e["kind"] == "column"]
-# Reports whose whole text this crawler does not get yet, each for a reason it names (see the test below).
-NOT_WHOLE_YET = {
-    ("extensionless_downloads", "onclick_script"): "file URL assembled by a function in an included script",
-}
 
 
 # -- what a page states -------------------------------------------------------------------------------------
@@ -183,7 +179,7 @@ def test_each_report_is_fed_with_its_whole_text(independent, crawled):
     fed = _fed_by_url(store)
     short = []
     for entry in ORIGINALS:
-        if (entry["site"], entry.get("variant")) in NOT_WHOLE_YET or entry.get("ocr"):
+        if entry.get("ocr"):
             continue        # OCR'd page images: text quality is the OCR engine's (tests/test_ocr.py)
         record = next(fed[u] for u in (independent.url(entry["site"], p) for p in entry["paths"]) if u in fed)
         ratio = difflib.SequenceMatcher(None, _squash(record["text"]), _squash(entry["text"]), autojunk=False).ratio()
@@ -203,14 +199,14 @@ def test_a_report_over_several_pages_says_which_documents_its_text_came_from(ind
         assert pages == [independent.url(entry["site"], p) for p in entry["parts"][1:]], entry["title"]
 
 
-@pytest.mark.xfail(strict=True, reason="a download whose URL a function in an included script assembles "
-                                       "(onclick=downloadFile(id)) is not followed yet")
 def test_a_file_behind_a_script_built_download_link_is_read(independent, crawled):
+    # onclick="downloadFile('…')" whose URL a function in an included script assembles: clicked in Chromium
     store, _ = crawled
     fed = _fed_by_url(store)
     entry = next(e for e in ORIGINALS if e["site"] == "extensionless_downloads" and e.get("variant") == "onclick_script")
     record = fed[independent.url(entry["site"], entry["paths"][0])]
     assert record["text_source"] == "attachment"
+    assert [a["role"] for a in record["attachments"]] == ["maybe"] and record["attachments"][0]["kind"] == "docx"
 
 
 def test_every_column_is_complete_and_shown_so(independent, crawled):
@@ -245,6 +241,9 @@ def test_a_column_the_crawl_cannot_complete_is_a_recorded_listing_failure_with_t
     assert failures, "a column that needs a browser was not reported"
     assert any("found 10 of 35 the page states (共35条)" in reason and "NIANBAO_BROWSER is never" in reason
                for _, reason in failures), failures
+    scripted = db.execute("SELECT reason FROM failures WHERE stage='attachment' AND reason LIKE '%opened by a script%'"
+                          ).fetchall()
+    assert scripted and "NIANBAO_BROWSER is never" in scripted[0][0]      # not followed, and said so
     incomplete = db.execute("SELECT count(*) FROM listings WHERE checked_at IS NOT NULL AND complete=0").fetchone()[0]
     assert incomplete == len(failures)
     assert f", {incomplete} incomplete," in proc.stderr.decode()

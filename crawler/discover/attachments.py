@@ -26,7 +26,8 @@ from crawler.read.extract import find_container, visible_chars
 from crawler.discover.urls import canonicalize, is_valid_http_url
 from crawler.vocab import ARTICLE_PATH_RE
 
-__all__ = ["AttachmentLink", "attachment_links", "continuation_pages", "MAX_ATTACHMENTS", "MAX_PAGES"]
+__all__ = ["AttachmentLink", "attachment_links", "continuation_pages", "script_download_anchors", "MAX_ATTACHMENTS",
+           "MAX_PAGES"]
 
 # A 图片版 report runs to a few dozen page images; the spider records a failure past this many.
 MAX_ATTACHMENTS = 60
@@ -250,3 +251,25 @@ def continuation_pages(html: str, url: str) -> list[str]:
         if number is not None and number > 0:
             pages.setdefault(page, number)
     return sorted(pages, key=pages.get)[:MAX_PAGES]
+
+
+def script_download_anchors(html: str) -> list[tuple[int, str]]:
+    """File links a script opens (``<a href="javascript:void(0)" onclick="downloadFile('…')">…年度报告.docx</a>``):
+    (index among the page's ``a[onclick]`` elements, label) of those whose label names a file. Their URL exists
+    only when the script runs, so a browser clicks them (spiders/reports.py)."""
+    if not html or "onclick" not in html.lower():
+        return []
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return []
+    out = []
+    for index, a in enumerate(el for el in root.iter("a") if el.get("onclick") is not None):
+        href = (a.get("href") or "").strip().lower()
+        if href and not href.startswith(("javascript:", "#")):
+            continue        # a real href is followed as it is
+        label = " ".join(a.text_content().split()) or (a.get("title") or "").strip()
+        named = _file_ext_of("", label) or _file_ext_of("", a.get("title") or "")
+        if named and not _in_chrome(a) and not _CHROME_TEXT_RE.search(label):
+            out.append((index, label))
+    return out[:MAX_ATTACHMENTS]
