@@ -246,10 +246,11 @@ class ReportsSpider(scrapy.Spider):
         return self._store().listing_urls(site)
 
     def _may_stop_early(self) -> bool:
-        """Listings stop at known reports only after a run that ended normally: a killed run leaves
-        listings half walked, and the next run must walk them through."""
+        """Listings stop at known reports only after a run that ended normally (a killed run leaves listings half
+        walked, and the next run must walk them through), and never in a --recheck all sweep (which walks every
+        listing through: a back-dated report below known ones is found there)."""
         if self._early_stop is None:
-            self._early_stop = self._store().last_run_finished()
+            self._early_stop = self.recheck != "all" and self._store().last_run_finished()
         return self._early_stop
 
     def _recheck_request(self, url: str, page: dict, site: str):
@@ -534,7 +535,7 @@ class ReportsSpider(scrapy.Spider):
         # A column's first page always counts: a home page may already have listed its latest reports.
         paged = response.meta.get("nianbao_paged", False)
         listing_url = response.meta.get("nianbao_listing") or response.url
-        stop, may_stop = (self._stop_at_known(response, site, listing_url, listing, flags, best, paged)
+        stop, may_stop = (self._stop_at_known(response, site, listing_url, listing, flags, best, paged, walk)
                           if in_column else (False, False))
         if stop and walk is not None:
             walk.stopped_early = True    # a deliberate stop of a re-crawl: its completeness is the last full walk's
@@ -565,12 +566,19 @@ class ReportsSpider(scrapy.Spider):
             logger.info("nianbao: %s brought no new report links; not following its pages", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
 
-    def _stop_at_known(self, response, site, listing_url, listing, flags, best, paged) -> tuple[bool, bool]:
+    def _stop_at_known(self, response, site, listing_url, listing, flags, best, paged, walk=None) -> tuple[bool, bool]:
         """(stop here, may stop at all): a walk stops at a run of NIANBAO_KNOWN_RUN reports the store knows,
         in a listing that is newest first (not re-ordered since the last walk, no new report below a known
-        one), after a run that ended normally."""
+        one, no more entries stated than the last full walk found), after a run that ended normally."""
         store = self._store()
         record = store.listing(listing_url)
+        if walk is not None and walk.expected and record and record.get("found") is not None \
+                and walk.expected > record["found"]:
+            # the column states (or its page count implies) more entries than its last full walk found: some
+            # are new, maybe below known ones (a back-dated report inserted without a re-sort): walk it through
+            logger.info("nianbao: %s states %d entries, %d last time: walking it through", response.url,
+                        walk.expected, record["found"])
+            return False, False
         on_page = [link.url for link in listing.report_links if self._on_site(link.url, site)]
         unordered = unordered_page(flags)
         if not paged:
