@@ -59,6 +59,11 @@ class BodyEvidence:
     template: bool              # the format's own instructions, or its table labels with no figures
 
 
+# Row labels of the standard tables, and the figures after them on the same line.
+_ROW_LABEL_RE = re.compile(r"申请数量|予以公开|部分公开|不予公开|结果维持|结果纠正|本年制发|处理决定|收费金额|尚未审结")
+_ROW_FIGURES_RE = re.compile(r"(?<=[\u4e00-\u9fff）)\s])\d[\d\s.]*")
+
+
 def body_evidence(page: Page) -> BodyEvidence:
     """What the body (text after the title line) says about the page."""
     lines = page.text.split("\n")
@@ -67,6 +72,10 @@ def body_evidence(page: Page) -> BodyEvidence:
     body = "\n".join(lines)
     cells = [cell.strip() for line in lines if "\t" in line for cell in line.split("\t")]
     numeric_cells = sum(1 for c in cells if _NUMERIC_CELL_RE.match(c))
+    if not numeric_cells:
+        # a table as another tool extracted it (a PDF's text layer, a flattened page): its figures follow their
+        # labels on the line, space-separated or run together, with no tabs
+        numeric_cells = sum(len(_ROW_FIGURES_RE.findall(line)) for line in lines if _ROW_LABEL_RE.search(line))
     return BodyEvidence(
         topics=tuple(label for label, pattern in _TOPICS if pattern.search(body)),
         figures=len(FIGURE_RE.findall(body)) + numeric_cells,
