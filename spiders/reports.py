@@ -75,7 +75,7 @@ from crawler.discover.listing import analyse_listing
 from crawler.discover.sites import hints_for
 from crawler.read.metadata import parse_date
 from crawler.archive.storage import utcnow
-from crawler.discover.urls import canonicalize, is_valid_http_url
+from crawler.discover.urls import canonicalize, is_valid_http_url, site_domain
 from crawler.vocab import LINK_NAMES_REPORT_RE, SUBCOLUMN_RE
 from crawler.ops.resources import record_failure, store_from_crawler
 from spiders.browser import RENDER_META
@@ -154,6 +154,7 @@ class ReportsSpider(scrapy.Spider):
         self._explored: set[str] = set()            # start URLs explored in Chromium for want of a column
         self._failed_starts: set[str] = set()       # sites whose start page itself failed (already recorded)
         self._judged_starts: set[str] = set()       # start URLs whose discovery failure is recorded
+        self._aliases = defaultdict(set)            # site -> hosts its start page redirected to
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -356,13 +357,24 @@ class ReportsSpider(scrapy.Spider):
                               callback=self.parse_api, errback=self.on_error, meta=meta)
 
     def _on_site(self, url: str, site: str) -> bool:
-        return urlsplit(url).netloc == site
+        """The start URL's host, a host its start page redirected to, or a sibling subdomain of the same
+        registrable domain (xxgk.x.gov.cn beside www.x.gov.cn); never another portal."""
+        host = urlsplit(url).netloc
+        if host == site or host in self._aliases[site]:
+            return True
+        domain = site_domain(host)
+        return domain is not None and domain == site_domain(site)
 
     # -- callbacks ------------------------------------------------------------------------------
     def parse_listing(self, response):
         site = response.meta["nianbao_site"]
         role = response.meta["nianbao_role"]
         hop = response.meta["nianbao_hop"]
+        moved = urlsplit(response.url).netloc
+        if role == "start" and moved != site and moved not in self._aliases[site]:
+            # the start URL redirected to another host (a new domain, https://www. …): that host is the site now
+            self._aliases[site].add(moved)
+            self._store().note_host(site, "redirect", f"start page moved to {moved}")
         if response.meta.get("nianbao_api") and looks_like_list_api(response.body):
             # a data call a column's script names, replayed (the "api" rung): its answer is JSON
             yield from self.parse_api(response)

@@ -281,3 +281,34 @@ def test_a_start_url_leading_to_no_column_is_a_recorded_discovery_failure(tmp_pa
     assert rows and rows[0][0] == ctx.bases["nocolumn"], rows
     assert "no report column found" in rows[0][1] and "NIANBAO_BROWSER is never" in rows[0][1]
     assert "0 reports fed" in proc.stderr.decode() and "1 failure recorded" in proc.stderr.decode()
+
+
+class _MovedHome(Site):
+    """A portal whose old address redirects its home page to a new host (a new domain, a www. prefix)."""
+
+    name = "moved"
+
+    def dynamic(self, ctx, path, query):
+        from replica.server import redirect
+
+        return redirect(ctx.bases["tongyu"] + path.lstrip("/"), status=301)
+
+
+def test_a_start_url_that_redirects_to_another_host_is_crawled_there(tmp_path):
+    from replica.tongyu import Tongyu
+
+    moved_to = Tongyu(1)
+    ctx, servers = serve([_MovedHome(), moved_to], base="127.0.9")
+    try:
+        store = tmp_path / "store"
+        proc = run_nianbao("crawl", ctx.bases["moved"], "--store", str(store), *FAST, "--browser", "never")
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    finally:
+        stop(ctx, servers)
+    fed = {urlsplit(r["url"]).path + (f"?{urlsplit(r['url']).query}" if urlsplit(r["url"]).query else "")
+           for r in read_feed(store / "feed")}
+    want = {e["paths"][0] for e in moved_to.truth if e["kind"] == "report"}
+    assert want and want <= fed, sorted(want - fed)
+    db = sqlite3.connect(store / "nianbao.sqlite")
+    assert db.execute("SELECT count(*) FROM failures WHERE stage='discovery'").fetchone()[0] == 0
+    assert db.execute("SELECT detail FROM hosts WHERE need='redirect'").fetchone()[0].startswith("start page moved to")

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string, url_query_cleaner
 
-__all__ = ["canonicalize", "is_valid_http_url"]
+__all__ = ["site_domain", "canonicalize", "is_valid_http_url"]
 
 HTTP_SCHEMES = frozenset({"http", "https"})
 # Listing pages repeat the same nav and footer links on every page of a site, and one page asks
@@ -123,3 +123,23 @@ def _canonical(url: str) -> str:
         query = _PERCENT_ESCAPE_RE.sub(lambda m: m.group(0).upper(), query)
         query = url_query_cleaner("?" + query, _dropped_keys(query), remove=True, unique=False)[1:]
     return urlunsplit((scheme, netloc, _normal_path(parts.path), query, ""))
+
+
+@lru_cache(maxsize=4096)
+def site_domain(host: str) -> str | None:
+    """The registrable domain of a host (xxgk.x.gov.cn -> x.gov.cn: gov.cn is a public suffix), from the public
+    suffix list tldextract ships (no download); None for an IP address or a bare name. A portal's disclosure
+    column often lives on a sibling subdomain of its home page."""
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    result = _EXTRACT(name)
+    domain = getattr(result, "top_domain_under_public_suffix", None) or result.registered_domain
+    return domain or None
+
+
+def _extractor():
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+_EXTRACT = _extractor()
