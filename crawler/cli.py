@@ -526,7 +526,7 @@ def cmd_parse(args) -> int:
         print(f"nianbao: {_plural(counts['parsed'], 'report')} parsed, {counts['already']} already parsed by this "
               f"parser version, of {counts['fed']} fed; store {args.store}", file=sys.stderr)
         return EXIT_OK
-    from crawler.parsing.report import document_text, parse_text
+    from crawler.parsing.report import read_and_parse
     source = args.source
     try:
         if source == "-":
@@ -536,14 +536,7 @@ def cmd_parse(args) -> int:
         else:
             with open(source, "rb") as fh:
                 body, content_type, name = fh.read(), None, source
-        text, meta = document_text(body, name, content_type)
-        fields = {k: meta[k] for k in ("title", "agency", "year", "published") if k in meta}
-        if fields and all(fields.get(k) is None for k in ("agency", "year", "published")):
-            fields = {"title": fields.get("title")}
-        parsed = parse_text(text, **fields)
-        if meta.get("ocr"):
-            parsed["ocr"] = True
-            parsed["ocr_confidence"] = meta.get("ocr_confidence")
+        text, parsed = read_and_parse(body, name, content_type)
     except Exception as exc:       # one clear line for any unreadable input, never a traceback
         print(f"nianbao: cannot parse {source}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -134,6 +134,11 @@ def document_text(body: bytes, name: str = "", content_type: str | None = None) 
 
 def parse_document(body: bytes, name: str = "", content_type: str | None = None) -> dict:
     """Parse a document's bytes: `name` (file name or URL) and `content_type` help tell the carrier."""
+    return read_and_parse(body, name, content_type)[1]
+
+
+def read_and_parse(body: bytes, name: str = "", content_type: str | None = None) -> tuple[str, dict]:
+    """(the document's text, its parse): what `nianbao parse` needs to judge the text too."""
     text, meta = document_text(body, name, content_type)
     fields = {k: meta[k] for k in ("title", "agency", "year", "published") if k in meta}
     if fields and all(fields.get(k) is None for k in ("agency", "year", "published")):
@@ -142,4 +147,4 @@ def parse_document(body: bytes, name: str = "", content_type: str | None = None)
     if meta.get("ocr"):
         parsed["ocr"] = True
         parsed["ocr_confidence"] = meta.get("ocr_confidence")
-    return parsed
+    return text, parsed
