@@ -460,16 +460,7 @@ class ReportsSpider(scrapy.Spider):
         fresh = set(urls) - set(response.meta.get("nianbao_api_previous", ()))
         known = self._known_pages(site)
         all_known = bool(page.records) and all(r.url in known for r in page.records)
-        for record in page.records:
-            if not self._on_site(record.url, site) or record.url in self._seen_reports[site]:
-                continue
-            if not in_column and not LINK_NAMES_REPORT_RE.search(record.title):
-                continue
-            self._seen_reports[site].add(record.url)
-            if record.url in known:
-                continue        # re-checked when due, not on every walk
-            yield self._request(record.url, "article", site=site, referer=response.url,
-                                listed=parse_date(record.date) if record.date else None)
+        yield from self._api_articles(page, in_column, site, response.url)
         call = ApiCall(**response.meta["nianbao_api"])
         following = next_api_call(call, page, seen)
         if all_known and len(page.records) >= self.known_run and self._may_stop_early():
@@ -510,19 +501,23 @@ class ReportsSpider(scrapy.Spider):
                        method=response.meta.get("nianbao_method") or method)
         return walk
 
+    def _columns_and_hubs(self, listing, site, in_column: bool, hop: int, referer: str, walk=None):
+        """Requests for the column links a page offers, and for its disclosure hubs. Hubs are followed from any
+        page that is not itself a column, column links or not: a home page's column link may be a news box's,
+        while the disclosure hub leads to the real one. A site whose columns its hints name (sites file,
+        sites.yaml) is taken at its word."""
+        for link in listing.column_links:
+            if self._on_site(link.url, site) and self._count_listing(site, walk):
+                yield self._request(link.url, "column", site=site, hop=hop, referer=referer, route=link.route)
+        if not in_column and hop < self.discovery_hops and not hints_for(referer).columns:
+            for link in listing.hub_links:
+                if self._on_site(link.url, site) and self._count_listing(site):
+                    yield self._request(link.url, "hub", site=site, hop=hop + 1, referer=referer)
+
     def _follow(self, response, listing, site, role, hop, text: str = ""):
         in_column = self._in_column(role, listing)
         walk = self._note_column(response, site, listing, text) if in_column else None
-        for link in listing.column_links:
-            if self._on_site(link.url, site) and self._count_listing(site, walk):
-                yield self._request(link.url, "column", site=site, hop=hop, referer=response.url, route=link.route)
-        # Hubs are followed from any page that is not itself a column, column links or not: a home page's
-        # column link may be a news box's, while the disclosure hub leads to the real one. A site whose columns
-        # its hints name (sites file, sites.yaml) is taken at its word.
-        if not in_column and hop < self.discovery_hops and not hints_for(response.url).columns:
-            for link in listing.hub_links:
-                if self._on_site(link.url, site) and self._count_listing(site):
-                    yield self._request(link.url, "hub", site=site, hop=hop + 1, referer=response.url)
+        yield from self._columns_and_hubs(listing, site, in_column, hop, response.url, walk)
 
         fresh = 0                        # links this run had not met yet (a page of none is stale: a trap)
         known = self._known_pages(site)
@@ -696,14 +691,14 @@ class ReportsSpider(scrapy.Spider):
                 # the article's own further pages come first: the report's text is all of them, in order
                 links = [AttachmentLink(url, f"page {n}", "page")
                          for n, url in enumerate(continuation_pages(decoded.text, response.url), start=2)] + links
-                if links and title_verdict(extract_page(decoded.text, response.url).title) is not None:
-                    # the title alone rejects the page (a look-alike): its files are not fetched; the
-                    # classify pipeline records the decision as for any page
-                    self.crawler.stats.inc_value("nianbao/attachment/skipped_lookalike", len(links))
-                    links = []
                 # file links only a script opens (onclick="downloadFile('…')"): a browser clicks them
                 scripted = script_download_anchors(decoded.text)
-                if scripted and title_verdict(extract_page(decoded.text, response.url).title) is None:
+                # the title alone rejects the page (a look-alike): its files are not fetched; the classify
+                # pipeline records the decision as for any page (read once, and only for a page with files)
+                if (links or scripted) and title_verdict(extract_page(decoded.text, response.url).title) is not None:
+                    self.crawler.stats.inc_value("nianbao/attachment/skipped_lookalike", len(links))
+                    links, scripted = [], []
+                if scripted:
                     if self.browser != "never" and self._count_render(meta["nianbao_site"]):
                         yield self._script_download_request(response, item, links, scripted)
                         return
@@ -942,9 +937,7 @@ class ReportsSpider(scrapy.Spider):
                     walk.note_page([r.url for r in api_page.records],
                                    Stated(total=api_page.total, source=f"total {api_page.total} in the list API's answer")
                                    if api_page.total else None, method="api")
-                records = [r for r in api_page.records if in_column or LINK_NAMES_REPORT_RE.search(r.title)]
-                for out in self._articles([(r.url, parse_date(r.date) if r.date else None) for r in records], site,
-                                          response.url):
+                for out in self._api_articles(api_page, in_column, site, response.url):
                     yield out
                 call = ApiCall(capture.url, capture.method, capture.body, capture.request_content_type)
                 following = next_api_call(call, api_page, len(api_page.records))
@@ -966,21 +959,18 @@ class ReportsSpider(scrapy.Spider):
         if walk is not None:
             walk.note_page([link.url for link in listing.report_links], stated_figures(html), method="browser")
             yield from self._articles([(link.url, link.date) for link in listing.report_links], site, referer)
-            for link in listing.column_links:      # per-year sub-columns drawn by script
-                if self._on_site(link.url, site) and self._count_listing(site):
-                    yield self._request(link.url, "column", site=site, hop=hop, referer=referer, route=link.route)
+            yield from self._columns_and_hubs(listing, site, True, hop, referer)   # sub-columns drawn by script
             return
         in_column = self._in_column(role, listing)
-        for link in listing.column_links:
-            if self._on_site(link.url, site) and self._count_listing(site):
-                yield self._request(link.url, "column", site=site, hop=hop, referer=referer, route=link.route)
-        if not in_column and hop < self.discovery_hops:
-            for link in listing.hub_links:
-                if self._on_site(link.url, site) and self._count_listing(site):
-                    yield self._request(link.url, "hub", site=site, hop=hop + 1, referer=referer)
+        yield from self._columns_and_hubs(listing, site, in_column, hop, referer)
         links = listing.report_links if in_column else [
             link for link in listing.report_links if LINK_NAMES_REPORT_RE.search(f"{link.text} {link.title}")]
         yield from self._articles([(link.url, link.date) for link in links], site, referer)
+
+    def _api_articles(self, page, in_column: bool, site: str, referer: str):
+        """Article requests for a list API page's records: all of them in a column, else those naming a report."""
+        records = [r for r in page.records if in_column or LINK_NAMES_REPORT_RE.search(r.title)]
+        yield from self._articles([(r.url, parse_date(r.date) if r.date else None) for r in records], site, referer)
 
     def _articles(self, links, site, referer):
         """Article requests for (url, listed date) pairs not scheduled yet and not known to the store."""
