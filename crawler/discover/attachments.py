@@ -23,8 +23,12 @@ import lxml.html
 from lxml import etree
 
 from crawler.read.extract import find_container, visible_chars
+from crawler.discover.links import _anchors
+from crawler.discover.page import _base_url, _meta_charset, _parse
+from crawler.discover.pagers import _page_links
+from crawler.discover.sites import hints_for
 from crawler.discover.urls import canonicalize, is_valid_http_url
-from crawler.vocab import ARTICLE_PATH_RE
+from crawler.vocab import ARTICLE_PATH_RE, PAGE_QUERY_KEYS
 
 __all__ = ["AttachmentLink", "attachment_links", "continuation_pages", "script_download_anchors", "MAX_ATTACHMENTS",
            "MAX_PAGES"]
@@ -213,27 +217,24 @@ def continuation_pages(html: str, url: str) -> list[str]:
     """The article's own further pages, in order: pager links and pager scripts (createPageHTML, countPage)
     that name pages of this very article — `<stem>_N.<ext>` / `<stem>-N.<ext>` beside `<stem>.<ext>`, or
     this URL with a page parameter — never other articles."""
-    from crawler.discover.listing import analyse_listing    # the same pager reading as listing pages
-
     parts = urlsplit(canonicalize(url))
     leaf = parts.path.rsplit("/", 1)[-1]
     m = _LEAF_RE.match(leaf)
     directory = parts.path[: len(parts.path) - len(leaf)]
     pages: dict[str, int] = {}
-    candidates = list(analyse_listing(html, url).page_links)
-    try:
-        root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        root = None
-    if root is not None and m:
+    # one parse, read with the same pager rules as listing pages (crawler.discover.pagers)
+    root = _parse(html)
+    if root is None:
+        return []
+    base = _base_url(root, parts.geturl())
+    anchors = _anchors(root, base, _meta_charset(root))
+    page_keys = PAGE_QUERY_KEYS | frozenset(k.lower() for k in hints_for(url).page_keys)
+    candidates, _ = _page_links(root, anchors, parts.geturl(), base, page_keys,
+                                next(root.iter("record"), None) is not None)
+    if m:
         # numbered links anywhere that carry this article's own stem (a pager the listing rules do not
         # take for one: DedeCMS numbers pages of a numeric document id, 3367708_3.html)
-        base_el = root.find(".//base[@href]")
-        base = (_resolve(base_el.get("href"), url) if base_el is not None else None) or url
-        for a in root.iter("a"):
-            target = _resolve(a.get("href"), base)
-            if target and m.group("stem") in target:
-                candidates.append(target)
+        candidates += [a.url for a in anchors if m.group("stem") in a.url]
     for page in candidates:
         p = urlsplit(page)
         number = None
