@@ -82,12 +82,16 @@ def figures_digest(text: str) -> bytes:
     return hashlib.sha256(" ".join(numbers).encode("ascii")).digest()[:_FIGURES_BYTES]
 
 
+def _figures_of(sig: bytes) -> bytes | None:
+    """The figures digest a signature ends with; None when it has none (an older store) or it is blank."""
+    digest = sig[NUM_PERM * 8:]
+    return digest if len(digest) == _FIGURES_BYTES and digest != bytes(_FIGURES_BYTES) else None
+
+
 def figures_differ(sig_a: bytes, sig_b: bytes) -> bool:
     """Both signatures carry figures (see `signature`) and they are not the same figures."""
-    size = NUM_PERM * 8
-    fa, fb = sig_a[size:], sig_b[size:]
-    blank = bytes(_FIGURES_BYTES)
-    return len(fa) == len(fb) == _FIGURES_BYTES and blank not in (fa, fb) and fa != fb
+    fa, fb = _figures_of(sig_a), _figures_of(sig_b)
+    return fa is not None and fb is not None and fa != fb
 
 
 def signature(text: str) -> bytes:
@@ -125,18 +129,13 @@ def find_near_duplicate(store, sig: bytes, year: int | None, agency: str | None,
     """(known report id, similarity) of the closest same-year, compatible-agency report whose
     signature similarity reaches `threshold`, else None. (Identical texts are found by id first.)"""
     best = None
+    figures = _figures_of(sig)
     for known_id, known_agency, known_sig in store.near_candidates(year):
         if not agencies_compatible(agency, known_agency) or figures_differ(sig, known_sig):
             continue
-        if not (agency and known_agency) and not _same_figures(sig, known_sig):
+        if not (agency and known_agency) and (figures is None or figures != _figures_of(known_sig)):
             continue        # an agency unknown on one side: only the same figures make it the same report
         sim = similarity(sig, known_sig)
         if sim >= threshold and (best is None or sim > best[1]):
             best = (known_id, sim)
     return best
-
-
-def _same_figures(sig_a: bytes, sig_b: bytes) -> bool:
-    size = NUM_PERM * 8
-    fa, fb = sig_a[size:], sig_b[size:]
-    return len(fa) == _FIGURES_BYTES and fa == fb and fa != bytes(_FIGURES_BYTES)
