@@ -18,7 +18,7 @@ from twisted.internet.threads import deferToThread
 from crawler.read.document import (BadFile, DecodeError, UnsupportedContent, continue_document, filename_of,
                                    introduces_files, read_body, use_attachments)
 from crawler.read.encoding import decode_html
-from crawler.read.extract import extract_continuation
+from crawler.read.extract import body_lines, extract_continuation
 from crawler.read.files import file_kind, read_file
 from crawler.read.ocr import set_engine as set_ocr_engine
 from crawler.items import FetchedPage
@@ -54,8 +54,11 @@ class ExtractPipeline(StorePipeline):
             raise DropItem(f"failed {adapter['url']} [{stage}]: {reason} (raw archived as {adapter['sha256']})",
                            log_level="WARNING")
         pages = [a for a in adapter["attachments"] if ItemAdapter(a)["link_kind"] == "page"]
-        first_html = decode_html(adapter["body"], adapter["content_type"] or "").text if pages else ""
-        doc = continue_document(doc, [p for p in (self._read_page(a, adapter["site"], first_html) for a in pages)
+        # the first page's lines, read once: each further page keeps what the first does not also show
+        first_lines = set()
+        if pages:
+            first_lines = set(body_lines(decode_html(adapter["body"], adapter["content_type"] or "").text))
+        doc = continue_document(doc, [p for p in (self._read_page(a, adapter["site"], first_lines) for a in pages)
                                       if p])
         # a download link without an extension was a guess: a response that is no file is dropped, not failed
         adapter["attachments"] = [a for a in adapter["attachments"] if not self._not_a_file(a)]
@@ -93,7 +96,7 @@ class ExtractPipeline(StorePipeline):
         return file["link_kind"] == "maybe" and (file["status"] != 200 or file_kind(
             file["body"], file["content_type"], filename_of(file["headers"], file["final_url"])) in ("html", None))
 
-    def _read_page(self, attachment, site, first_html: str):
+    def _read_page(self, attachment, site, first_lines: set[str]):
         """A further page of the article: its own text (what the first page does not also show), or None with
         a recorded failure."""
         file = ItemAdapter(attachment)
@@ -106,7 +109,7 @@ class ExtractPipeline(StorePipeline):
             file["error"] = str(exc)
             self._fail(file["url"], "attachment", f"page of the article unreadable: {file['error']}", site)
             return None
-        page = extract_continuation(decoded.text, first_html, file["final_url"])
+        page = extract_continuation(decoded.text, first_lines, file["final_url"])
         file["text"] = page.text
         self.stats.inc_value("nianbao/attachment/page")
         return page

@@ -516,7 +516,9 @@ def with_title_first(title: str, lines: list[str]) -> list[str]:
     return [title] + lines
 
 
-def _body_lines(html: str) -> list[str]:
+def body_lines(html: str) -> list[str]:
+    """Every rendered line of a page's <body>, page chrome lines dropped: what two pages of one article are
+    compared by (extract_continuation)."""
     try:
         root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
     except (etree.ParserError, ValueError):
@@ -525,13 +527,12 @@ def _body_lines(html: str) -> list[str]:
     return drop_chrome_lines(render_lines(body if body is not None else root))
 
 
-def extract_continuation(html: str, first_html: str, url: str = "") -> Page:
-    """A further page of an article whose first page is `first_html`: its own lines are those the first page
-    does not also show (the template, title, byline and pager repeat on every page; the report does not). The
-    comparison needs no knowledge of the template, so a page of bare tables (where text density finds no
-    body) keeps all of them."""
-    seen = set(_body_lines(first_html))
+def extract_continuation(html: str, first_lines: set[str], url: str = "") -> Page:
+    """A further page of an article whose first page shows `first_lines` (body_lines of it, read once for all
+    its further pages): its own lines are those the first page does not also show (the template, title, byline
+    and pager repeat on every page; the report does not). The comparison needs no knowledge of the template,
+    so a page of bare tables (where text density finds no body) keeps all of them."""
     page = extract_page(html, url)
-    own = [line for line in _body_lines(html) if line not in seen]
+    own = [line for line in body_lines(html) if line not in first_lines]
     return Page(title=page.title, text="\n".join([page.title, *own] if page.title else own), meta=page.meta,
                 byline=page.byline, html_title=page.html_title, found_by="continuation")
