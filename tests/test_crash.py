@@ -80,14 +80,36 @@ def test_sigkill_at_a_write_then_rerun_loses_and_duplicates_nothing(replica, ref
     assert len(runs) == 2 and runs[0]["finished_at"] is None and runs[1]["finished_at"]
 
 
-@pytest.mark.parametrize("after", [1.5, 3.0])
-def test_sigkill_from_outside_at_any_moment(replica, reference, tmp_path, after):
+def _feed_lines(store) -> int:
+    return sum(part.read_bytes().count(b"\n") for part in (store / "feed").rglob("*.jsonl*") if part.is_file())
+
+
+def _raw_files(store) -> int:
+    return sum(1 for path in (store / "raw").rglob("*") if path.is_file()) if (store / "raw").exists() else 0
+
+
+@pytest.mark.parametrize("moment, reached", [
+    ("first archived bytes", lambda store: _raw_files(store) >= 1),
+    ("mid-crawl, some reports fed", lambda store: _feed_lines(store) >= 5),
+], ids=["early", "mid"])
+def test_sigkill_from_outside_at_any_moment(replica, reference, tmp_path, moment, reached):
     store = tmp_path / "store"
     proc = subprocess.Popen([NIANBAO, *_args(replica, store)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             cwd=REPO)
-    time.sleep(after)
+    deadline = time.monotonic() + 120
+    while not reached(store):
+        assert proc.poll() is None, f"the crawl ended before the moment to kill it ({moment})"
+        assert time.monotonic() < deadline, f"never reached: {moment}"
+        time.sleep(0.02)
+    assert proc.poll() is None              # killed while running, not after it ended
     proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+    s = open_store(store)
+    try:
+        assert [r["finished_at"] for r in s.runs()] == [None]        # the killed run never finished
+    finally:
+        s.close()
+    assert len(set(_ids(store))) < len(reference)                     # it was killed before the end
     assert _run(replica, store).returncode == 0
     _check(store, reference)
 
