@@ -8,7 +8,17 @@ no such page exists on a real portal):
   changed and a correction note added, same URL); one report taken down (404, gone from the list); the
   view counter printed in every article has moved on (new bytes, same report);
 - epoch 2: as 1, but the column re-sorted by title (a CMS template change) and one more report, back-
-  dated, lands on a later page.
+  dated, lands on a later page;
+- epoch 3: epoch 0's column with one back-dated report (``Evolving.backdated``) published late with its
+  original publication date and no re-sort: the column stays newest first by publication date, so the
+  report lands at its date position, below at least BACKDATED_BELOW reports already listed at epoch 0
+  (never on the first page), and the pager's page count is recomputed.  Nothing else of epochs 1-2
+  happens (no reports on top, none corrected or taken down); only the view counter has moved.  The
+  report is ``late`` when its date puts it low enough (scale 1: index 10, ``index_1.html``), otherwise a
+  report of its own; ``Evolving.insert_position(3)`` is its index.
+
+Epochs are states, not steps: epoch 3 branches off epoch 0 (a crawl at 0 then 3 sees only the insertion).
+An article answers 200 exactly when the column lists it at the current epoch, 404 otherwise.
 
 Static pages answer with ETag and Last-Modified and honour conditional requests (304), as the nginx in
 front of a TRS site does; the replica server does the validators (Site.validators).
@@ -37,7 +47,8 @@ NAV = [("/", "首页"), ("/zwgk/", "政务公开"), ("/xwzx/", "新闻中心")]
 COLUMN = "/zwgk/zfxxgknb/"
 COLUMN_NAME = "政府信息公开年报"
 PER_PAGE = 8
-EPOCHS = (0, 1, 2)
+EPOCHS = (0, 1, 2, 3)
+BACKDATED_BELOW = 10     # epoch 3: the back-dated report sits below at least this many epoch-0 reports
 
 
 class Evolving(Site):
@@ -58,6 +69,11 @@ class Evolving(Site):
         self.revised = table[len(table) // 2] if table[len(table) // 2] in self.base else self.base[4]
         self.removed = next(r for r in self.base[6:] if r is not self.revised)
         assign_docids(reports, rng, 5120000)
+        # published at epoch 3, back-dated, inserted at its date position (no re-sort)
+        self.backdated = self.late if _date_position(self.base, self.late) >= BACKDATED_BELOW else \
+            _backdated(scale, self.base, reports)
+        if self.backdated is not self.late:
+            reports = [*reports, self.backdated]
         self.paths = {id(r): trs_path(COLUMN, r) for r in reports}
         self.corrected = _corrected(self.revised)
         self.header = T.trs_header(PORTAL, NAV, "/search")
@@ -74,13 +90,25 @@ class Evolving(Site):
 
     # -- what each epoch publishes ---------------------------------------------------------------
     def listed(self, epoch: int | None = None) -> list[Report]:
+        """The column's reports at `epoch` (default: the current one), in list order."""
         epoch = self.epoch if epoch is None else epoch
         items = list(self.base)
+        if epoch == 3:
+            items.insert(_date_position(self.base, self.backdated), self.backdated)
+            return items
         if epoch >= 1:
             items = [*self.added, *[r for r in items if r is not self.removed]]
         if epoch >= 2:
             items = sorted([*items, self.late], key=lambda r: r.title)
         return items
+
+    def insert_position(self, epoch: int | None = None) -> int | None:
+        """Index of `backdated` in the column at `epoch` (default: the current one), None when not listed.
+
+        At epoch 3 it is its date position in epoch 0's list, >= BACKDATED_BELOW; its listing page is
+        ``insert_position(3) // PER_PAGE`` (0 = index.html, 1 = index_1.html, ...).
+        """
+        return next((i for i, r in enumerate(self.listed(epoch)) if r is self.backdated), None)
 
     def url_of(self, report: Report) -> str:
         return self.paths[id(report)]
@@ -105,11 +133,10 @@ class Evolving(Site):
                                      pager=T.create_page_html(len(pages), index, "index", "html")))
 
     def article(self, report: Report, path: str, ctx: Context) -> Reply:
-        if report is self.removed and self.epoch >= 1:
+        # an article answers while the column lists it (epoch 3 branches off epoch 0: none of 1-2's changes)
+        if not any(r is report for r in self.listed()):
             return self.not_found(ctx)
-        if (report in self.added and self.epoch < 1) or (report is self.late and self.epoch < 2):
-            return self.not_found(ctx)
-        shown = self.corrected if report is self.revised and self.epoch >= 1 else report
+        shown = self.corrected if report is self.revised and self.epoch in (1, 2) else report
         crumbs = [("/", "首页"), ("/zwgk/", "政务公开"), (COLUMN + "index.html", COLUMN_NAME)]
         return html_reply(T.trs_article(PORTAL, shown, header=self.header, crumbs=crumbs, column=COLUMN_NAME,
                                         # the counter moves between epochs, so every page's bytes change then
@@ -127,6 +154,27 @@ class Evolving(Site):
         body = (f'{T.top_bar(PORTAL)}\n{self.header}\n<div class="w1200 main">'
                 f'<div class="gk-entry"><a href="/zwgk/">政务公开</a></div></div>\n{T.footer(PORTAL)}')
         return html_reply(T.page(PORTAL.name, f'<meta name="SiteName" content="{PORTAL.name}">', body))
+
+
+def _date_position(items: list[Report], report: Report) -> int:
+    """Where the CMS lists `report` among `items` (newest first by publication date, same-day ones by
+    title, as filler columns order them): before the first item older than it, else at the end."""
+    key = (report.published, report.title)
+    return next((i for i, r in enumerate(items) if (r.published, r.title) < key), len(items))
+
+
+def _backdated(scale: int, base: list[Report], reports: list[Report]) -> Report:
+    """A report of its own for epoch 3 when `late` would land too high: deterministic, a free (agency,
+    year) pair (older years once the county's are all taken), the newest whose date position is at least
+    BACKDATED_BELOW.  Created last in the CMS, so its document id is the highest of the column."""
+    seed = f"evolving-{scale}-backdated"
+    taken = {(r.agency, r.year) for r in reports}
+    candidates = [*filler_reports(seed, CHANGQING, 6, range(2019, 2024), taken),
+                  *filler_reports(seed, CHANGQING, 6, range(2015, 2019), taken)]
+    candidates.sort(key=lambda r: (r.published, r.title), reverse=True)
+    chosen = next(r for r in candidates if _date_position(base, r) >= BACKDATED_BELOW)
+    chosen.docid = max(r.docid for r in reports) + 37 + random.Random(seed).randint(0, 30)
+    return chosen
 
 
 def _corrected(report: Report) -> Report:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import json
+import re
 import socket
 import threading
 import time
@@ -14,6 +16,7 @@ import lxml.html
 import pytest
 
 from replica import SITE_NAMES, ReplicaServer, build_sites, expected
+from replica.evolving import BACKDATED_BELOW, COLUMN, EPOCHS, PER_PAGE, Evolving
 from replica.server import Context, serve, stop
 from replica.tables import HEADINGS, NEW, CARRIED, TOTAL, FORWARD, result_rows
 from replica.traps import Traps
@@ -281,3 +284,98 @@ def test_context_counts_first_requests():
     ctx = Context({"a": "http://127.0.0.2:1/"})
     assert [ctx.times_seen("x"), ctx.times_seen("x"), ctx.times_seen("y")] == [0, 1, 0]
     assert ctx.url("a", "/b?c=1") == "http://127.0.0.2:1/b?c=1"
+
+
+# -- evolving, epoch 3: a report published late with its original date, no re-sort -----------------------
+
+def _evolving_epoch(server, n: int) -> None:
+    status, _, body = fetch(server.url("evolving", f"/__replica/epoch?set={n}"))
+    assert status == 200 and json.loads(body)["epoch"] == n
+
+
+def _evolving_column(server) -> tuple[int, list[tuple[str, str, str, int]]]:
+    """The column over HTTP: its createPageHTML page count and (path, title, date, page) per row, in order."""
+    rows, count, page = [], None, 0
+    while count is None or page < count:
+        name = "index.html" if page == 0 else f"index_{page}.html"
+        status, _, body = fetch(server.url("evolving", COLUMN + name))
+        assert status == 200, name
+        text = body.decode()
+        pager = re.search(r'createPageHTML\((\d+), (\d+), "index", "html"\)', text)
+        assert pager and int(pager.group(2)) == page, name
+        count = int(pager.group(1)) if count is None else count
+        assert int(pager.group(1)) == count, name
+        root = lxml.html.document_fromstring(text)
+        for li in root.xpath('//ul[@class="list"]/li'):
+            href = li.xpath("./a/@href")[0]
+            assert href.startswith("./")
+            rows.append((COLUMN + href[2:], li.xpath("./a/@title")[0], li.xpath("./span/text()")[0], page))
+        page += 1
+    assert fetch(server.url("evolving", f"{COLUMN}index_{count}.html"))[0] == 404
+    return count, rows
+
+
+def test_evolving_epoch3_lists_a_backdated_report_at_its_date_position(server):
+    site = Evolving(1)
+    url = site.url_of(site.backdated)
+    try:
+        _evolving_epoch(server, 0)
+        pages0, rows0 = _evolving_column(server)
+        dates0 = [d for _, _, d, _ in rows0]
+        assert dates0 == sorted(dates0, reverse=True)             # epoch 0 really is newest first
+        assert url not in [p for p, *_ in rows0]
+        _evolving_epoch(server, 3)
+        pages3, rows3 = _evolving_column(server)
+        paths3 = [p for p, *_ in rows3]
+        index = paths3.index(url)
+        assert index >= BACKDATED_BELOW and index == site.insert_position(3)
+        assert rows3[index][3] == index // PER_PAGE >= 1            # not on the first page
+        assert rows3[index][1] == site.backdated.title
+        assert rows3[index][2] == f"{site.backdated.published:%Y-%m-%d}"
+        # nothing re-sorted: the rows above are epoch 0's in the same order, the rows below shift by one
+        assert rows3[:index] == rows0[:index]
+        assert [r[:3] for r in rows3[index + 1:]] == [r[:3] for r in rows0[index:]]
+        dates3 = [d for _, _, d, _ in rows3]
+        assert dates3 == sorted(dates3, reverse=True)             # still newest first by date
+        # the pager is recomputed for one more row
+        assert len(rows3) == len(rows0) + 1
+        assert pages3 == -(-len(rows3) // PER_PAGE) and pages0 == -(-len(rows0) // PER_PAGE)
+    finally:
+        _evolving_epoch(server, 0)
+
+
+def test_evolving_backdated_article_answers_only_once_published(server):
+    site = Evolving(1)
+    backdated = server.url("evolving", site.url_of(site.backdated))
+    try:
+        _evolving_epoch(server, 0)
+        assert fetch(backdated)[0] == 404
+        _evolving_epoch(server, 1)
+        assert fetch(backdated)[0] == 404
+        _evolving_epoch(server, 3)
+        status, _, body = fetch(backdated)
+        assert status == 200 and site.backdated.title in body.decode()
+        # epoch 3 branches off epoch 0: none of epoch 1's changes are there
+        for report in site.added:
+            assert fetch(server.url("evolving", site.url_of(report)))[0] == 404
+        assert fetch(server.url("evolving", site.url_of(site.removed)))[0] == 200
+        revised = fetch(server.url("evolving", site.url_of(site.revised)))[2].decode()
+        assert "更正）" not in revised
+        _evolving_epoch(server, 0)
+        assert fetch(backdated)[0] == 404
+    finally:
+        _evolving_epoch(server, 0)
+
+
+def test_evolving_epoch3_insertion_is_by_date_at_every_scale():
+    assert EPOCHS == (0, 1, 2, 3)
+    for scale in (1, 2, 5):
+        site = Evolving(scale)
+        listed0 = site.listed(0)
+        assert all(a.published >= b.published for a, b in zip(listed0, listed0[1:]))
+        assert site.insert_position(0) is None and site.insert_position(1) is None
+        assert (site.insert_position(2) is not None) == (site.backdated is site.late)
+        listed3 = site.listed(3)
+        index = site.insert_position(3)
+        assert listed3[index] is site.backdated and index >= BACKDATED_BELOW
+        assert [r for r in listed3 if r is not site.backdated] == listed0
