@@ -63,3 +63,56 @@ def test_a_viewstate_that_spells_a_marker_is_not_a_waf():
     body = ('<html><body><form><input type="hidden" name="__VIEWSTATE" value="/wEPDwUKLTWaFk5ODc2NTQzMg9k">'
             '<ul><li><a href="Show.aspx?id=1">某县2023年政府信息公开工作年度报告</a></li></ul></form></body></html>').encode()
     assert detect_challenge(200, body, "text/html") is None
+
+
+# -- rules by the nature of the page, each on a variant of no vendor the rules name ------------------------------
+
+def test_a_short_page_telling_the_visitor_their_request_was_blocked_is_a_waf_block_whatever_the_vendor():
+    zh = ("<html><head><title>提示</title></head><body><div class='box'><p>抱歉，您的IP因访问频率过高已被临时封禁，"
+          "请十分钟后再试。</p><p>编号：c0ffee42</p></div></body></html>").encode()
+    en = b"<html><body><h2>Sorry, your request has been blocked by the security policy.</h2><p>ref 9f2c</p></body></html>"
+    for status, body in ((406, zh), (200, zh), (403, en)):
+        found = detect_challenge(status, body, "text/html")
+        assert found is not None and found.kind == "waf" and not found.solvable, (status, body[:40])
+
+
+def test_a_block_message_filled_in_by_the_pages_script_still_counts():
+    body = ("<html><body><div id='msg'></div><script>document.getElementById('msg').innerText="
+            "'当前请求存在安全风险，已被防护系统阻断';</script></body></html>").encode()
+    assert detect_challenge(403, body, "text/html").kind == "waf"
+
+
+def test_a_waf_vendors_block_page_furniture_marks_a_block_even_without_words():
+    body = b'<html><body><img src="https://errors.aliyun.com/images/TB1Forbidden-440-90.png"><p>Forbidden</p></body></html>'
+    assert detect_challenge(405, body, "text/html").kind == "waf"
+
+
+def test_a_near_empty_page_whose_obfuscated_script_sets_a_cookie_and_reloads_is_a_challenge():
+    body = (b"<html><head><noscript>\xe8\xaf\xb7\xe5\x90\xaf\xe7\x94\xa8JavaScript</noscript><script>var _0x1=['cookie','reload'];"
+            b"(function(w,d){d[_0x1[0]]='v_tk='+(+new Date()).toString(16)+';path=/';w['location'][_0x1[1]]();})"
+            b"(window,document);</script></head><body></body></html>")
+    found = detect_challenge(200, body, "text/html")
+    assert found is not None and found.kind == "shield" and found.solvable
+
+
+def test_a_real_page_with_a_cookie_and_reload_button_or_a_firewall_story_is_not_a_challenge():
+    night = ("<html><head><title>某县2023年政府信息公开工作年度报告</title><script>function night(){document.cookie='night=1;path=/';"
+             "location.reload();}</script></head><body><div class='nav'><a href='/'>首页</a><a href='/zwgk/'>政务公开</a>"
+             "<a href='javascript:night()'>夜间模式</a></div><h1>某县2023年政府信息公开工作年度报告</h1><p>一、总体情况</p>"
+             "<p>本年度共主动公开政府信息1200条。</p></body></html>").encode()
+    story = ("<html><head><title>网络安全攻防演练情况通报</title></head><body><h1>网络安全攻防演练情况通报</h1><p>本次攻防演练中，"
+             "网站防火墙共拦截恶意访问请求1.2万次，其中来自境外的攻击访问已被全部阻断，非法请求均已记录。</p></body></html>").encode()
+    shell = (b'<html><head><title>\xe6\x94\xbf\xe5\x8a\xa1\xe5\x85\xac\xe5\xbc\x80</title></head><body><noscript>'
+             b'\xe8\xaf\xb7\xe5\xbc\x80\xe5\x90\xafJavaScript</noscript><div id="app"></div>'
+             b'<script src="/js/chunk-vendors.js"></script><script src="/js/app.js"></script></body></html>')
+    for body in (night, story, shell):
+        assert detect_challenge(200, body, "text/html") is None, body[:60]
+
+
+def test_a_redirect_stub_with_an_analytics_cookie_or_a_frameset_is_not_a_challenge():
+    stub = (b"<html><head><script>document.cookie='uv_id='+Math.random()+';path=/';</script></head><body>"
+            b"<script>window.location.href='/col/col1229/index.html';</script></body></html>")
+    frames = (b"<html><head><script>document.cookie='sid=1;path=/';if(top!==self){top.location=self.location;}</script>"
+              b"</head><frameset rows='100%'><frame src='/main/index.html'></frameset></html>")
+    for body in (stub, frames):
+        assert detect_challenge(200, body, "text/html") is None, body[:60]

@@ -64,3 +64,61 @@ def test_offset_paging_in_a_form_body_and_page_numbers_in_a_json_body():
 def test_unknown_paging_is_not_guessed():
     call = ApiCall("http://www.a.gov.cn/api/list?column=9")
     assert next_api_call(call, read_api_page(GKMLPT, call.url), seen=2) is None
+
+
+# -- dates: one normalisation whatever the representation; a date field judged by its value's shape -----------------
+
+import pytest  # noqa: E402
+
+from crawler.discover.jsonapi import normalise_date  # noqa: E402
+
+
+@pytest.mark.parametrize("value, day", [
+    ("2024-01-18T20:30:00Z", "2024-01-19"),          # UTC evening is the next Beijing day
+    ("2024-01-19T08:00:00+08:00", "2024-01-19"),
+    ("/Date(1705900000000)/", "2024-01-22"),         # ASP.NET JSON date
+    (1705900000, "2024-01-22"), (1705900000.25, "2024-01-22"), ("1705900000000", "2024-01-22"),
+    ("2024年1月9日", "2024-01-09"), ("2024/1/9 8:00", "2024-01-09"), ("2024.01.09", "2024-01-09"), ("20240109", "2024-01-09"),
+    ("3255421", None), ("2024", None), ("", None), (True, None), ("关于印发通知", None), ("2024-13-40", None),
+])
+def test_any_common_date_or_timestamp_becomes_a_day(value, day):
+    assert normalise_date(value) == day
+
+
+def test_a_bare_number_is_a_time_only_where_the_field_says_so():
+    assert normalise_date(1705900000, epoch=False) is None
+    page = read_api_page({"rows": [
+        {"wzbt": "某镇2023年政府信息公开工作年度报告", "lj": "/xxgk/ndbg/202401/t20240122_1.html", "id": 1705900000},
+        {"wzbt": "某镇2022年政府信息公开工作年度报告", "lj": "/xxgk/ndbg/202301/t20230118_2.html", "ctime": 1674000000}]},
+        "http://www.d.gov.cn/api/list")
+    assert [r.date for r in page.records] == [None, "2023-01-18"]
+
+
+def test_date_fields_of_any_name_are_read_by_shape_publish_before_update():
+    page = read_api_page({"data": [
+        {"标题": "某县2023年政府信息公开工作年度报告", "链接": "/zwgk/ndbg/202403/t20240305_9.html", "修改时间": "2024-03-09",
+         "发布日期": "2024/03/05"},
+        {"标题": "某县2022年政府信息公开工作年度报告", "链接": "/zwgk/ndbg/202302/t20230220_8.html",
+         "updateDt": "2023-03-01 10:00", "releaseDt": "2023-02-20 09:00"}]}, "http://www.e.gov.cn/api/list")
+    assert [r.date for r in page.records] == ["2024-03-05", "2023-02-20"]
+
+
+# -- menus and trees are not lists of documents ------------------------------------------------------------------
+
+def test_a_column_tree_with_folder_or_script_links_gives_no_records():
+    tree = {"code": 0, "data": [{"chnlId": 10, "chnlName": "政府信息公开", "childList": [
+        {"chnlId": 11, "chnlName": "政府信息公开年报", "link": "/zwgk/ndbg/"},
+        {"chnlId": 12, "chnlName": "政策文件", "link": "/zwgk/zcwj/index.shtml"},
+        {"chnlId": 13, "chnlName": "办事指南", "link": "javascript:void(0)"}]}]}
+    assert read_api_page(tree, "http://www.f.gov.cn/api/channel/tree").records == []
+
+
+def test_documents_grouped_under_tree_nodes_and_hash_routed_documents_are_still_records():
+    grouped = {"data": [{"name": "2023年", "children": [
+        {"title": "某区2023年政府信息公开工作年度报告", "url": "/xxgk/ndbg/202401/t20240120_7.html", "pubDate": "2024-01-20"},
+        {"title": "某区教育局2023年政府信息公开工作年度报告", "url": "/xxgk/ndbg/202401/t20240119_6.html", "pubDate": "2024-01-19"}]}]}
+    assert [r.date for r in read_api_page(grouped, "http://www.g.gov.cn/api/list").records] == ["2024-01-20", "2024-01-19"]
+    spa = {"list": [{"title": "某区2023年政府信息公开工作年度报告", "url": "/portal/#/detail/101"},
+                    {"title": "某区2022年政府信息公开工作年度报告", "url": "/portal/#/detail/88"}]}
+    assert [r.url for r in read_api_page(spa, "http://www.g.gov.cn/api/list").records] == [
+        "http://www.g.gov.cn/portal/#/detail/101", "http://www.g.gov.cn/portal/#/detail/88"]

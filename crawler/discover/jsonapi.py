@@ -10,19 +10,23 @@ offset parameter, in the query or in the (form or JSON) body, advanced by one pa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 __all__ = ["ApiRecord", "ApiPage", "ApiCall", "LinkTemplate", "read_api_page", "next_api_call", "looks_like_list_api",
-           "learn_link_template"]
+           "learn_link_template", "normalise_date"]
 
 _TITLE_KEYS = ("title", "doctitle", "name", "subject", "maintitle", "filename", "art_title", "infotitle", "tit")
 _URL_KEYS = ("url", "docpuburl", "link", "href", "detailurl", "linkurl", "pageurl", "art_url", "puburl",
              "visiturl", "path", "jumpurl")
-_DATE_KEYS = ("first_publish_time", "publish_time", "pubdate", "docreltime", "publishdate", "releasedate",
-              "docpubtime", "date", "time", "createtime", "publishedtimestr", "pubtime")
+# publish-date fields by name, most telling first (fbrq/fbsj: 发布日期/发布时间 in pinyin initials); a field not named
+# here is still read when its value has a date's shape (_record_date)
+_DATE_KEYS = ("first_publish_time", "publish_time", "publishtime", "pubdate", "docreltime", "publishdate", "releasedate",
+              "docpubtime", "publishedtimestr", "publishedtime", "pubtime", "pubtimestr", "fbrq", "fbsj", "date", "time",
+              "createtime")
 _TOTAL_KEYS = ("total", "totalcount", "total_count", "totalrecord", "totalrecords", "totalelements", "totalnum",
                "recordcount", "count", "totalsize", "rowcount")
 _PAGE_KEYS = ("page", "pageno", "pagenum", "pageindex", "currentpage", "curpage", "current", "pn", "p", "_page",
@@ -33,6 +37,108 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _URLISH = re.compile(r"^(?:https?://|/|\./|\.\./)\S+$|^[\w./-]+\.(?:s?html?|jsp|aspx?|php|pdf|docx?|wps)(?:[?#]\S*)?$",
                      re.I)
 MAX_DEPTH = 6
+# keys under which a tree keeps its sub-nodes: an array of objects that carry one of these (non-empty) is a tree
+# of columns or menus, not a list of documents
+_CHILD_KEYS = ("children", "child", "childs", "childlist", "childrenlist", "subnodes", "nodes", "submenu", "submenus",
+               "sublist", "subchannels", "subcolumns")
+# the path of a column's index page: a folder, or its index/default/list page
+_COLUMN_INDEX = re.compile(r"(?:/|/(?:index|default|list|main)(?:_\d+)?(?:\.\w{2,5})?)$", re.I)
+# a link that is no document: an in-page anchor, a script call, mail
+_NOT_DOC_URL = re.compile(r"^(?:#|javascript:|mailto:|tel:|about:)", re.I)
+
+# ----------------------------------------------------------------------------- dates
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+_MIN_DAY, _MAX_DAY = dt.date(1980, 1, 1), dt.date(2100, 12, 31)
+# "2024-01-20", "2024/1/20 10:00", "2024.01.20", "2024年1月20日 10时" (a time or anything after it is ignored)
+_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:$|[T\s,;:]|\d{1,2}[:时])")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_DOTNET_DATE = re.compile(r"^/?Date\((-?\d+)(?:[+-]\d{4})?\)/?$", re.I)    # ASP.NET JSON: "/Date(1705900000000)/"
+# field names that say date or time (English, pinyin initials rq/sj = 日期/时间, Chinese), names of the publish date,
+# and names of dates that come later than publishing (updates, expiry)
+_DATE_NAME = re.compile(r"date|time|day|rq|sj|_at$|^(?:pub|fb)|日期|时间", re.I)
+_PUBLISH_NAME = re.compile(r"pub|release|fb|fabu|issue|display|show|发布|公开", re.I)
+_LATER_NAME = re.compile(r"upd|modif|edit|end|expir|valid|abolish|last|crawl|index|sort|修改|更新|截止|失效|废止", re.I)
+
+
+def _day(value: dt.date) -> str | None:
+    return value.isoformat() if _MIN_DAY <= value <= _MAX_DAY else None
+
+
+def _from_epoch(number: float) -> str | None:
+    """The Beijing calendar day of a Unix time in seconds or in milliseconds (told apart by size)."""
+    if abs(number) >= 1e11:          # milliseconds: 1e11 s would be the year 5138
+        number /= 1000
+    try:
+        return _day(dt.datetime.fromtimestamp(number, BEIJING).date())
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def normalise_date(value, epoch: bool = True) -> str | None:
+    """'YYYY-MM-DD' from any common date or timestamp an API writes, or None.
+
+    ISO 8601 with or without time and offset ("2024-01-19T16:20:00.000+0800", "...Z"), "2026-09-01 16:38:00",
+    "2024/1/20", "2024年1月20日", "20240120", ASP.NET "/Date(ms)/", and Unix seconds or milliseconds as numbers
+    or digit strings. Times with an offset and Unix times are read as the Beijing (UTC+8) day; a time without an
+    offset is already local. `epoch=False`: bare numbers are not taken as Unix times (for a field whose name does
+    not say it holds a time, where a number is more likely an id or a count).
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return _from_epoch(value) if epoch else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if _NUMBER.match(text):
+        if len(text) == 8 and text.isdigit():          # 20240120
+            try:
+                return _day(dt.date(int(text[:4]), int(text[4:6]), int(text[6:])))
+            except ValueError:
+                return None
+        return _from_epoch(float(text)) if epoch and len(text.split(".")[0].lstrip("-")) >= 9 else None
+    match = _DOTNET_DATE.match(text)
+    if match:
+        return _from_epoch(int(match.group(1)) / 1000)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is not None:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(BEIJING)
+        return _day(moment.date())
+    match = _YMD.match(text)
+    if match:
+        try:
+            return _day(dt.date(*map(int, match.groups())))
+        except ValueError:
+            return None
+    return None
+
+
+def _record_date(low: dict) -> str | None:
+    """The record's publish day: the known date fields first, then any field whose value has a date's shape
+    (a date string whatever its name; a number only under a name that says date or time), publish-like names
+    before others and update/expiry-like names last."""
+    for key in _DATE_KEYS:
+        if key in low:
+            day = normalise_date(low[key])
+            if day:
+                return day
+    found = []
+    for order, (key, value) in enumerate(low.items()):
+        if key in _DATE_KEYS or key in _TITLE_KEYS or key in _URL_KEYS or isinstance(value, (dict, list)):
+            continue
+        named = bool(_DATE_NAME.search(key))
+        day = normalise_date(value, epoch=named)
+        if day:
+            rank = 0 if _PUBLISH_NAME.search(key) else 2 if _LATER_NAME.search(key) else 1
+            found.append((rank, 0 if named else 1, order, day))
+    return min(found)[3] if found else None
 
 
 @dataclass
@@ -114,14 +220,23 @@ def learn_link_template(data, links) -> LinkTemplate | None:
     return None
 
 
+def _is_branch(low: dict) -> bool:
+    """A node of a column or menu tree: it carries its sub-nodes."""
+    return any(isinstance(low.get(key), list) and low[key] and all(isinstance(x, dict) for x in low[key])
+               for key in _CHILD_KEYS)
+
+
 def _record(obj: dict, base_url: str, template: LinkTemplate | None = None) -> ApiRecord | None:
     low = _lower_keys(obj)
+    if _is_branch(low):
+        return None
     title = _first_str(low, _TITLE_KEYS)
     url = _first_str(low, _URL_KEYS)
-    if url is not None and not _URLISH.match(url):
+    if url is not None and (_NOT_DOC_URL.match(url) or not _URLISH.match(url)):
         url = None
     if url is None:    # an unknown field name: any URL-shaped string value
-        url = next((v for v in low.values() if isinstance(v, str) and _URLISH.match(v.strip())), None)
+        url = next((v for v in low.values() if isinstance(v, str) and _URLISH.match(v.strip())
+                    and not _NOT_DOC_URL.match(v.strip())), None)
     if url is None and template is not None:   # the page's script builds the link from an id
         url = template.url_of(obj)
     if title is None:  # an unknown field name: the longest string with Chinese in it
@@ -130,12 +245,31 @@ def _record(obj: dict, base_url: str, template: LinkTemplate | None = None) -> A
     if not title or not url:
         return None
     title = re.sub(r"<[^>]+>", "", title)   # search APIs wrap hits in <em>/<font>
-    date = None
-    for key in _DATE_KEYS:
-        if key in low and low[key] not in (None, ""):
-            date = str(low[key])
-            break
-    return ApiRecord(title=" ".join(title.split()), url=urljoin(base_url, url.strip()), date=date)
+    return ApiRecord(title=" ".join(title.split()), url=urljoin(base_url, url.strip()), date=_record_date(low))
+
+
+def _documents(records: list[ApiRecord]) -> list[ApiRecord]:
+    """The records that link documents: not anchors into one shared page (a menu's "index#21023", "index#21025"
+    are places in the same column page, not documents of their own). A hash route ("/portal/#/detail/123",
+    "#!/article/9") is a single-page app's document address, not an anchor."""
+    pages: dict[str, set[str]] = {}
+    for record in records:
+        page, _, anchor = record.url.partition("#")
+        if anchor[:1] not in ("/", "!"):
+            pages.setdefault(page, set()).add(anchor)
+    records = [r for r in records if len(pages.get(r.url.partition("#")[0], ())) < 2]
+    # entries that all link column index pages ("/zwgk/ndbg/", ".../index.shtml") and carry no publish date are the
+    # entries of a menu, not documents (a document is dated; one at a folder's index.html still has its date)
+    if records and not any(r.date for r in records) and all(_is_column_index(r.url) for r in records):
+        return []
+    return records
+
+
+def _is_column_index(url: str) -> bool:
+    """A column's index page: a folder or its index/default/list page, with no query or hash route naming a document."""
+    parts = urlsplit(url)
+    return (not parts.query and parts.fragment[:1] not in ("/", "!")
+            and bool(_COLUMN_INDEX.search(parts.path or "/")))
 
 
 def _arrays(node, depth: int = 0):
@@ -173,7 +307,7 @@ def read_api_page(data, api_url: str, template: LinkTemplate | None = None) -> A
     how the page links a record that carries no URL (learn_link_template)."""
     best: list[ApiRecord] = []
     for array in _arrays(data):
-        records = [r for r in (_record(x, api_url, template) for x in array) if r is not None]
+        records = _documents([r for r in (_record(x, api_url, template) for x in array) if r is not None])
         # an array counts when most of its objects are records (not a list of facets or menus)
         if len(records) * 2 >= len(array) and len(records) > len(best):
             best = records
