@@ -258,6 +258,8 @@ TITLE_LOOKALIKES: tuple[tuple[str, str, str, bool], ...] = (
     ("guide", r"公开指南|公开目录|指南$|目录$", "title is a disclosure guide / catalogue", True),
     # 中国人民政治协商会议…委员会 is an issuer, not a meeting
     ("news", r"召开|举办|举行|培训班|培训会|(?<!协商)会议|部署会|推进会|座谈会|动员会", "title is a news item about reports", True),
+    # a report's own title names its agency; news names "our city" or tells that a report was released
+    ("news", r"^(?:我|全)[省市县区州盟旗镇乡]|(?<!关于)(?:发布|出炉|晒出|亮相)", "title is a news item about reports", True),
     ("statistics_table", r"统计表|统计报表|统计数据|情况表", "title is a statistics table", False),
 )
 #: A title naming some other report (环境统计年度报告, 审计工作报告 …) when it names no disclosure report.
@@ -286,6 +288,10 @@ MIN_FIGURES = 2
 #: Below this many body characters (title excluded) the page is an image / attachment shell and
 #: the title alone decides.
 MIN_BODY_CHARS = 300
+
+#: A short news item about a report: it quotes the report by its name and tells what it shows (an attachment
+#: shell names its report too, but does not report on it).
+NEWS_BODY_RE = re.compile(r"《[^》]{0,60}(?:年度报告|年报)》.{0,200}?(?:报告显示|报告指出|据悉|据了解|记者)", re.S)
 
 #: Instructions in a notice: what a notice body says and a report does not.
 NOTICE_BODY_RE = re.compile(

@@ -132,6 +132,8 @@ def test_lookalike_pages_are_rejected_with_their_kind(name, kind, word):
     ("磐石市2019年环境统计年度报告", "other_report"),
     ("磐石市审计局关于2019年度市级预算执行的审计工作报告", "budget"),
     ("关于召开2019年政府信息公开工作年度报告编制培训会的通知", "compile_notice"),
+    ("我县发布2019年政府信息公开工作年度报告", "news"),
+    ("磐石市2019年政府信息公开工作年度报告出炉", "news"),
 ])
 def test_lookalike_titles_are_rejected(title, kind):
     body = retitled(page_of("trs_article_songshan_2018.html"), title)   # a report-like body on purpose
@@ -161,3 +163,25 @@ def test_every_decision_has_reasons():
     for path in sorted(PAGES.rglob("*.html")):
         decision = decide(extract_page(decode_html(path.read_bytes()).text))
         assert decision.reasons and all(isinstance(r, str) and r for r in decision.reasons), path.name
+
+
+def test_a_table_flattened_to_a_cell_a_line_is_a_report_not_the_format():
+    # a portal's editor pasted the tables as paragraphs: every label and figure on its own line
+    page = page_of("trs_ueditor_tables_henghe_2020.html")
+    flat = dataclasses.replace(page, text=page.text.replace("\t", "\n"))
+    decision = decide(flat)
+    assert decision.is_report, decision.reasons
+    # the same lines with every figure gone are the format itself
+    blank = dataclasses.replace(flat, text="\n".join(line for line in flat.text.split("\n")
+                                                      if not line.strip().isdigit()))
+    assert decide(blank).kind == "format_notice"
+
+
+def test_a_short_news_item_quoting_the_report_is_not_the_report():
+    page = page_of("trs_article_songshan_2018.html")
+    title = "磐石市2018年政府信息公开工作年度报告"
+    news = dataclasses.replace(page, title=title, text=f"{title}\n日前，磐石市政府网站公布了《{title}》。"
+                               "报告显示，全年主动公开政府信息1200余条，受理依申请公开35件。")
+    assert (decide(news).is_report, decide(news).kind) == (False, "news")
+    shell = dataclasses.replace(page, title=title, text=f"{title}\n现将《{title}》予以公布，详见附件。")
+    assert decide(shell).is_report           # an attachment shell names its report too, and is one

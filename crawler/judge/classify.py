@@ -22,6 +22,7 @@ from crawler.vocab import (
     MIN_NOTICE_MARKERS,
     MIN_TOPICS_WITH_TITLE,
     MIN_TOPICS_WITHOUT_TITLE,
+    NEWS_BODY_RE,
     NOTICE_BODY_RE,
     OTHER_REPORT_RE,
     PLACEHOLDER_RE,
@@ -55,6 +56,7 @@ class BodyEvidence:
     notice_markers: int         # instructions only a notice gives (特此通知, 请认真贯彻 …)
     placeholders: int           # template placeholders (xxxx年, xx县)
     content_farm: bool          # content-farm chrome (快捷搜索:论文 合同, 范文)
+    news: bool                  # tells of a report it quotes by name (报告显示 …): news about a report
     chars: int                  # body characters, title line excluded
     template: bool              # the format's own instructions, or its table labels with no figures
 
@@ -74,14 +76,16 @@ def body_evidence(page: Page) -> BodyEvidence:
     numeric_cells = sum(1 for c in cells if _NUMERIC_CELL_RE.match(c))
     if not numeric_cells:
         # a table as another tool extracted it (a PDF's text layer, a flattened page): its figures follow their
-        # labels on the line, space-separated or run together, with no tabs
+        # labels on the line, space-separated or run together, with no tabs, or stand a cell to a line
         numeric_cells = sum(len(_ROW_FIGURES_RE.findall(line)) for line in lines if _ROW_LABEL_RE.search(line))
+        numeric_cells += sum(1 for line in lines if _NUMERIC_CELL_RE.match(line.strip()))
     return BodyEvidence(
         topics=tuple(label for label, pattern in _TOPICS if pattern.search(body)),
         figures=len(FIGURE_RE.findall(body)) + numeric_cells,
         notice_markers=len(NOTICE_BODY_RE.findall(body)),
         placeholders=len(PLACEHOLDER_RE.findall(body)),
         content_farm=bool(CONTENT_FARM_RE.search(body) or CONTENT_FARM_RE.search(page.html_title)),
+        news=bool(NEWS_BODY_RE.search(body)),
         chars=len(compact(body)),
         template=bool(TEMPLATE_BODY_RE.search(body)) or (numeric_cells == 0 and bool(TABLE_LABEL_RE.search(body))),
     )
@@ -141,6 +145,9 @@ def classify(page: Page, meta: Metadata) -> Decision:
                                 f"{evidence.figures} figures)")
     topic_note = f"body has {len(evidence.topics)} of the report's section topics ({'、'.join(evidence.topics)})"
     if names_report:
+        if evidence.chars < MIN_BODY_CHARS and evidence.news:
+            return reject("news", "rejected: a short news item about the report (quotes it by name and tells "
+                                  "what it shows)")
         if evidence.chars < MIN_BODY_CHARS:
             reasons.append(f"body has only {evidence.chars} characters (image or attachment report): title decides")
             return Decision(True, tuple(reasons), "report")
