@@ -42,6 +42,10 @@ NIANBAO_RECHECK = "due"
 # Known reports in a row after which a listing walk stops (listings are newest first; a listing seen
 # re-ordered, or with a new report below a known one, is always walked through).
 NIANBAO_KNOWN_RUN = 10
+# Days after which a re-crawl walks a report column through to its end even though its first pages are known
+# and its figures (共N条, page count) did not grow: a back-dated report inserted below known ones without a
+# re-sort is found within this many days. 0 walks every column through on every run.
+NIANBAO_WALK_THROUGH_DAYS = 30
 # Hours a robots.txt answer is reused from the store (RFC 9309 allows up to 24).
 NIANBAO_ROBOTS_CACHE_HOURS = 24
 

@@ -48,7 +48,7 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import scrapy
@@ -166,6 +166,7 @@ class ReportsSpider(scrapy.Spider):
         spider.max_renders = s.getint("NIANBAO_MAX_RENDERS_PER_SITE")
         spider.recheck = s.get("NIANBAO_RECHECK")
         spider.known_run = s.getint("NIANBAO_KNOWN_RUN")
+        spider.walk_through_days = s.getfloat("NIANBAO_WALK_THROUGH_DAYS")
         spider.completeness = s.getbool("NIANBAO_COMPLETENESS", True)
         spider.explore_actions = s.getint("NIANBAO_EXPLORE_MAX_ACTIONS", 40)
         spider.shared = None
@@ -463,7 +464,9 @@ class ReportsSpider(scrapy.Spider):
         yield from self._api_articles(page, in_column, site, response.url)
         call = ApiCall(**response.meta["nianbao_api"])
         following = next_api_call(call, page, seen)
-        if all_known and len(page.records) >= self.known_run and self._may_stop_early():
+        listing_url = response.meta.get("nianbao_listing") or response.url
+        if all_known and len(page.records) >= self.known_run and self._may_stop_early() \
+                and not self._walk_through(self._store().listing(listing_url), page.total):
             self.crawler.stats.inc_value("nianbao/listing/stopped_at_known")
         elif fresh and following is not None:
             key = (following.method, following.url, following.body)
@@ -579,12 +582,10 @@ class ReportsSpider(scrapy.Spider):
         one, no more entries stated than the last full walk found), after a run that ended normally."""
         store = self._store()
         record = store.listing(listing_url)
-        if walk is not None and walk.expected and record and record.get("found") is not None \
-                and walk.expected > record["found"]:
-            # the column states (or its page count implies) more entries than its last full walk found: some
-            # are new, maybe below known ones (a back-dated report inserted without a re-sort): walk it through
-            logger.info("nianbao: %s states %d entries, %d last time: walking it through", response.url,
-                        walk.expected, record["found"])
+        why = self._walk_through(record, walk.expected if walk is not None else None)
+        if why:
+            logger.info("nianbao: %s %s: walking it through", response.url, why)
+            self.crawler.stats.inc_value("nianbao/listing/walked_through")
             return False, False
         on_page = [link.url for link in listing.report_links if self._on_site(link.url, site)]
         unordered = unordered_page(flags)
@@ -602,6 +603,26 @@ class ReportsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("nianbao/listing/stopped_at_known")
             return True, True
         return False, True
+
+    def _walk_through(self, record: dict | None, expected: int | None) -> str | None:
+        """Why a re-crawl must walk a column through although its first pages are known, or None.
+
+        A back-dated report inserted below known ones without a re-sort changes nothing on the first pages.
+        The column may say so in its figures (more entries stated, or implied by its page count, than its last
+        full walk found); when its figures say nothing, a column not walked through for
+        NIANBAO_WALK_THROUGH_DAYS is walked through anyway, so such a report waits that long at most."""
+        if record is None:
+            return None
+        if expected and record.get("found") is not None and expected > record["found"]:
+            return f"states {expected} entries, {record['found']} at its last full walk"
+        checked = record.get("checked_at")
+        if checked is None:
+            # completeness is judged by a single process only (a distributed worker never sees a whole walk)
+            return "was never walked through to its end" if self.completeness else None
+        age = datetime.now(timezone.utc) - datetime.fromisoformat(checked.replace("Z", "+00:00"))
+        if age >= timedelta(days=self.walk_through_days):
+            return f"was last walked through {age.days} days ago"
+        return None
 
     def _postback_requests(self, response, listing, site, hop, walk=None):
         for postback in listing.postbacks:

@@ -301,3 +301,90 @@ def test_a_repost_that_changed_on_its_portal_only_is_a_revision_there(replica, t
         assert figure.group() in diff and str(int(figure.group()) + 1) in diff
     finally:
         store.close()
+
+
+# -- a back-dated report inserted below known ones, with no re-sort (the evolving site's epoch 3) -----------
+
+def _evolving_crawl(replica, store, *extra):
+    # a run of 4 known reports stops a walk: the first page (8 known) ends it before the page the report is on
+    proc = run_nianbao("crawl", replica.url("evolving", "/"), "--store", str(store), *FAST,
+                       "-s", "NIANBAO_KNOWN_RUN=4", *extra)
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    return proc.stderr.decode()
+
+
+def _fed_urls(store) -> set[str]:
+    return {r["url"] for r in read_feed(store / "feed")}
+
+
+def _as_if(store, **columns) -> None:
+    """Set the stored record of the evolving column's walk (the figures or the date of its last full walk)."""
+    import sqlite3
+
+    with sqlite3.connect(store / "nianbao.sqlite") as db:
+        for name, value in columns.items():
+            db.execute(f"UPDATE listings SET {name} = ? WHERE checked_at IS NOT NULL", (value,))
+
+
+@pytest.fixture(scope="module")
+def backdated(replica, tmp_path_factory):
+    """Stores crawled at epoch 0, then the column changed to epoch 3: one report inserted at its date position
+    on a later page, nothing re-sorted, the first pages as they were."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("backdated")
+    site = Evolving(1)
+    first = root / "first"
+    try:
+        _epoch(replica, 0)
+        _evolving_crawl(replica, first)
+        stores = {}
+        for name in ("figures", "quiet", "aged", "sweep"):
+            shutil.copytree(first, root / name)
+            stores[name] = root / name
+        _epoch(replica, 3)
+        logs = {}
+        # the column's page count grew (its figures say an entry was added): the next run walks it through
+        logs["figures"] = _evolving_crawl(replica, stores["figures"])
+        # the same, had the page count not grown (the last full walk found as many as the column now states)
+        _as_if(stores["quiet"], found=len(site.listed(3)))
+        logs["quiet"] = _evolving_crawl(replica, stores["quiet"])
+        # ... and that walk was 40 days ago: NIANBAO_WALK_THROUGH_DAYS (30) walks it through
+        _as_if(stores["aged"], found=len(site.listed(3)), checked_at="2020-01-01T00:00:00Z")
+        logs["aged"] = _evolving_crawl(replica, stores["aged"])
+        # ... or a --recheck all sweep, whatever the figures and dates
+        _as_if(stores["sweep"], found=len(site.listed(3)))
+        logs["sweep"] = _evolving_crawl(replica, stores["sweep"], "--recheck", "all")
+    finally:
+        _epoch(replica, 0)
+    return {"site": site, "stores": stores, "logs": logs, "first": first}
+
+
+def test_backdated_report_sits_below_known_ones_without_a_resort(backdated):
+    site = backdated["site"]
+    position = site.insert_position(3)
+    assert position is not None and position >= 8          # below the first page, which ends the early walk
+    # above it, the column is exactly what the first crawl saw; no re-sort anywhere
+    assert site.listed(3)[:position] == site.listed(0)[:position]
+    assert site.listed(3)[position + 1:] == site.listed(0)[position:]
+
+
+@pytest.mark.parametrize("case, why", [
+    ("figures", "entries, 24 at its last full walk"),
+    ("aged", "was last walked through"),
+    ("sweep", None),
+])
+def test_a_backdated_report_is_fed_by_the_next_run(backdated, replica, case, why):
+    url = replica.url("evolving", backdated["site"].url_of(backdated["site"].backdated))
+    assert url not in _fed_urls(backdated["first"])
+    assert url in _fed_urls(backdated["stores"][case])
+    if why:
+        assert why in backdated["logs"][case]
+
+
+def test_a_quiet_column_walked_through_recently_stops_at_known_reports(backdated, replica):
+    """The price of the early stop, stated: with no figure grown and a full walk within
+    NIANBAO_WALK_THROUGH_DAYS, the run stops at known reports (the report waits for the next walk-through)."""
+    url = replica.url("evolving", backdated["site"].url_of(backdated["site"].backdated))
+    assert "known reports in a row; not walking further" in backdated["logs"]["quiet"]
+    assert url not in _fed_urls(backdated["stores"]["quiet"])

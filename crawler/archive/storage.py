@@ -322,8 +322,8 @@ class LocalStore:
         return self._rows("SELECT report_id, previous_id, url, revision, diff, noted_at FROM revisions ORDER BY noted_at")
 
     def listing(self, url: str) -> dict | None:
-        rows = self._rows("SELECT url, site, unordered, first_urls, last_walked, expected, found FROM listings"
-                          " WHERE url=?", (url,))
+        rows = self._rows("SELECT url, site, unordered, first_urls, last_walked, expected, found, checked_at"
+                          " FROM listings WHERE url=?", (url,))
         return rows[0] if rows else None
 
     def save_listing(self, url: str, site: str | None, first_urls: list[str], unordered: bool) -> None:
