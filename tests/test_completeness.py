@@ -19,7 +19,7 @@ import pytest
 from crawler.archive.feed import read_feed
 from crawler.discover.completeness import ColumnLedger, ColumnWalk, Stated, stated_figures
 from crawler.discover.listing import analyse_listing
-from crawler.judge.dedupe import figures_differ, signature, similarity
+from crawler.judge.dedupe import figures_differ, localities_differ, signature, similarity, text_locality
 from replica.server import Reply, html_reply, serve, stop
 from replica.site import Site
 from replica.sites import expected
@@ -120,6 +120,23 @@ def test_same_named_towns_of_one_template_are_similar_but_never_one_report():
     assert figures_differ(sig_a, sig_b)
     repost = lushi.replace("城关镇人民政府2022年", "【转载】城关镇人民政府2022年", 1)
     assert not figures_differ(sig_a, signature(repost))
+
+
+def test_same_named_towns_with_the_same_figures_are_kept_apart_by_the_place_their_text_names():
+    # two towns reporting nothing (all zeros) in one template: only the place tells them apart
+    text = "\n".join(["本报告由{county}城关镇人民政府编制。{county}城关镇地处{county}县城中心。",
+                      _town_report("", (0, 0)).split("\n", 2)[2]])
+    lushi = "城关镇人民政府2022年政府信息公开工作年度报告\n" + text.replace("{county}", "卢氏县")
+    mianchi = "城关镇人民政府2022年政府信息公开工作年度报告\n" + text.replace("{county}", "渑池县")
+    sig_a, sig_b = signature(lushi), signature(mianchi)
+    assert similarity(sig_a, sig_b) >= 0.9 and not figures_differ(sig_a, sig_b)
+    assert (text_locality(lushi), text_locality(mianchi)) == ("卢氏县", "渑池县")
+    assert localities_differ(sig_a, sig_b)
+    # a repost on the city's portal keeps the text, so the place: still one report
+    repost = lushi.replace("城关镇人民政府2022年", "【转载】城关镇人民政府2022年", 1) + "\n来源：三门峡市人民政府网"
+    assert not localities_differ(sig_a, signature(repost))
+    # a text that names no place twice has no locality: figures and similarity decide, as before
+    assert text_locality(_town_report("", (0, 0))) is None
 
 
 # -- whole crawls -------------------------------------------------------------------------------------------

@@ -13,7 +13,10 @@ Near duplicates (a repost with a different title prefix or an added 来源 line)
 that 【转载】 prefixes and title rewording do not count. Similar text is not enough: towns of the same name in
 different counties fill one county template, so their reports of one year are nearly the same text. The
 signature therefore ends with a digest of the report's figures (its table rows' numbers, else the counts its
-prose states), and two reports whose figures differ are never one report.
+prose states), and two reports whose figures differ are never one report. After it comes a digest of the
+report's locality: the county-level place its text names most (卢氏县 for 卢氏县城关镇's report, found with
+cpca's gazetteer), and two reports whose texts name different places are never one report either. The text's
+place, not the site's, because a repost on the city's portal keeps the text and so the place.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import numpy as np
 from datasketch import MinHash
 
 __all__ = ["normalise", "content_id", "signature", "similarity", "find_near_duplicate", "agencies_compatible",
-           "figures_digest", "figures_differ", "NEAR_DUPLICATE_THRESHOLD"]
+           "figures_digest", "figures_differ", "text_locality", "localities_differ", "NEAR_DUPLICATE_THRESHOLD"]
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
@@ -83,9 +86,52 @@ def figures_digest(text: str) -> bytes:
 
 
 def _figures_of(sig: bytes) -> bytes | None:
-    """The figures digest a signature ends with; None when it has none (an older store) or it is blank."""
-    digest = sig[NUM_PERM * 8:]
+    """The figures digest that follows a signature's MinHash; None when it has none (an older store) or it is
+    blank."""
+    digest = sig[NUM_PERM * 8:NUM_PERM * 8 + _FIGURES_BYTES]
     return digest if len(digest) == _FIGURES_BYTES and digest != bytes(_FIGURES_BYTES) else None
+
+
+# -- locality ------------------------------------------------------------------------------------------------
+_LOCALITY_BYTES = 8
+_MIN_MENTIONS = 2     # a place named once may be a neighbour, a source line or a chance match
+_LOCALITY_CHARS = 20_000    # where a report names its place: its opening and its body, not a long appendix
+
+
+def text_locality(text: str) -> str | None:
+    """The county-level place (县, 区, 县级市, 旗) a report's text names most, by cpca's gazetteer of China's
+    divisions; None when it names none at least twice, or two as often. Only names the text spells out in full
+    count (cpca also matches a bare 开平 inside 公开平台)."""
+    import cpca          # loads its gazetteer (and pandas) on first use: only the dedupe stage needs it
+
+    text = text[:_LOCALITY_CHARS]
+    try:
+        frame = cpca.transform_text_with_addrs(text, pos_sensitive=False)
+    except KeyError:       # cpca's frame has no columns when the text names no place at all
+        return None
+    names = {name for name in frame["区"].dropna() if name and name in text}
+    counts = sorted(((text.count(name), name) for name in names), reverse=True)
+    if not counts or counts[0][0] < _MIN_MENTIONS or (len(counts) > 1 and counts[1][0] == counts[0][0]):
+        return None
+    return counts[0][1]
+
+
+def locality_digest(text: str) -> bytes:
+    """8 bytes naming the report's locality (text_locality); all zero when the text names none."""
+    place = text_locality(text)
+    return hashlib.sha256(place.encode("utf-8")).digest()[:_LOCALITY_BYTES] if place else bytes(_LOCALITY_BYTES)
+
+
+def _locality_of(sig: bytes) -> bytes | None:
+    start = NUM_PERM * 8 + _FIGURES_BYTES
+    digest = sig[start:start + _LOCALITY_BYTES]
+    return digest if len(digest) == _LOCALITY_BYTES and digest != bytes(_LOCALITY_BYTES) else None
+
+
+def localities_differ(sig_a: bytes, sig_b: bytes) -> bool:
+    """Both signatures carry a locality and they name different places: two agencies, never one report."""
+    la, lb = _locality_of(sig_a), _locality_of(sig_b)
+    return la is not None and lb is not None and la != lb
 
 
 def figures_differ(sig_a: bytes, sig_b: bytes) -> bool:
@@ -95,14 +141,15 @@ def figures_differ(sig_a: bytes, sig_b: bytes) -> bool:
 
 
 def signature(text: str) -> bytes:
-    """MinHash signature of the body (title line excluded) as bytes, then the figures digest, for storage."""
+    """MinHash signature of the body (title line excluded) as bytes, then the figures digest and the locality
+    digest of the body, for storage."""
     body = _body(normalise(text)).replace("\n", " ")
     # crc32 (C speed, stable across processes, unlike hash()) instead of datasketch's default sha1:
     # a 5,000-character report has ~5,000 shingles, and sha1 in a Python loop cost 4 ms a page.
     mh = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32)
     shingles = {body[i:i + SHINGLE] for i in range(max(1, len(body) - SHINGLE + 1))}
     mh.update_batch([s.encode("utf-8") for s in shingles])
-    return mh.hashvalues.astype(np.uint64).tobytes() + figures_digest(text)
+    return mh.hashvalues.astype(np.uint64).tobytes() + figures_digest(text) + locality_digest(body)
 
 
 def similarity(sig_a: bytes, sig_b: bytes) -> float:
@@ -131,7 +178,8 @@ def find_near_duplicate(store, sig: bytes, year: int | None, agency: str | None,
     best = None
     figures = _figures_of(sig)
     for known_id, known_agency, known_sig in store.near_candidates(year):
-        if not agencies_compatible(agency, known_agency) or figures_differ(sig, known_sig):
+        if not agencies_compatible(agency, known_agency) or figures_differ(sig, known_sig) \
+                or localities_differ(sig, known_sig):
             continue
         if not (agency and known_agency) and (figures is None or figures != _figures_of(known_sig)):
             continue        # an agency unknown on one side: only the same figures make it the same report
