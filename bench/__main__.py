@@ -230,6 +230,8 @@ def extraction_figures(store_dir: Path, known: dict[str, str]) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--scale", type=int, default=20)
+    parser.add_argument("--independent-scale", type=int, default=5,
+                        help="scale of the independent replica's crawl (its same-named towns multiply with it)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     try:
@@ -283,7 +285,7 @@ def main(argv=None) -> int:
         print(f"browser time per fed report: browser sites {1000 * per_browser:.1f} ms ({fed_browser} reports in "
               f"{res['browser'].seconds:.1f} s, Chromium start included), plain sites {1000 * per_plain:.1f} ms "
               f"({fed_plain} reports in {full.seconds:.1f} s); ratio {per_browser / per_plain:.2f}")
-        for line in completeness.figures(workdir, workdir / "full"):   # stated vs found per column, renders
+        for line in completeness.figures(workdir, workdir / "full", args.independent_scale):   # stated vs found per column, renders
             print(f"listing {line}", flush=True)
         for line in workbench.figures(workdir / "full"):      # search latency, audit time, tokenisation
             print(f"wb      {line}", flush=True)

@@ -74,5 +74,11 @@ def figures(workdir: Path, main_store: Path, scale: int = 1) -> list[str]:
     lines.append(f"independent replica ({len(names)} sites, scale {scale}): {found} / {len(originals)} reports fed "
                  f"({len(feed)} feed lines) in {seconds:.1f} s = {1000 * seconds / max(len(feed), 1):.1f} ms/report")
     lines.append(f"  {summary[0]}")
+    # per site: reports fed against the distinct reports the site publishes (the same-named towns of two
+    # counties, one county template, are distinct reports and must all be fed)
+    for site in sorted({e["site"] for e in originals}):
+        mine = [e for e in originals if e["site"] == site]
+        fed = sum(1 for e in mine if any(replica.url(e["site"], p) in fed_urls for p in e["paths"]))
+        lines.append(f"  {site:24s} {fed:>5d} / {len(mine):<5d} distinct reports fed")
     lines += column_lines(store, names)
     return lines
