@@ -31,6 +31,7 @@ import re
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -287,6 +288,8 @@ def main(argv=None) -> int:
               f"({fed_plain} reports in {full.seconds:.1f} s); ratio {per_browser / per_plain:.2f}")
         for line in completeness.figures(workdir, workdir / "full", args.independent_scale):   # stated vs found per column, renders
             print(f"listing {line}", flush=True)
+        for line in report_figures(workdir / "full"):
+            print(f"report  {line}", flush=True)
         for line in workbench.figures(workdir / "full"):      # search latency, audit time, tokenisation
             print(f"wb      {line}", flush=True)
         for line in distributed.figures(args.scale, workdir / "dist"):
@@ -294,6 +297,22 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def report_figures(store_dir: Path) -> list[str]:
+    """`nianbao report` (the HTML crawl report) over the bench's store, against the command's bare start."""
+    nianbao = str(Path(sys.executable).parent / "nianbao")
+
+    def timed(*args) -> float:
+        began = time.monotonic()
+        subprocess.run([nianbao, *args], check=True, capture_output=True)
+        return time.monotonic() - began
+
+    start = min(timed("--version") for _ in range(3))
+    took = min(timed("report", "--store", str(store_dir), "--out", str(store_dir / "bench-report.html"))
+               for _ in range(2))
+    return [f"the HTML report over the crawled store: {took:.2f} s, {took / start:.1f} x the command's start "
+            f"({start:.2f} s)"]
 
 
 def known_texts(replica, store_dir: Path, scale: int) -> dict[str, str]:
