@@ -76,7 +76,7 @@ from crawler.discover.sites import hints_for
 from crawler.read.metadata import parse_date
 from crawler.archive.storage import utcnow
 from crawler.discover.urls import canonicalize, is_valid_http_url, site_domain
-from crawler.vocab import LINK_NAMES_REPORT_RE, SUBCOLUMN_RE
+from crawler.vocab import LINK_NAMES_REPORT_RE
 from crawler.ops.resources import record_failure, store_from_crawler
 from spiders.browser import RENDER_META
 from spiders.failures import describe_failure
@@ -496,9 +496,6 @@ class ReportsSpider(scrapy.Spider):
         walk = self.columns.walk(listing_url, site)
         if not walk.first_html and text and not response.meta.get("nianbao_paged"):
             walk.first_html, walk.base = text, listing.base
-        if not listing.report_links and walk.pages == 0 and any(
-                SUBCOLUMN_RE.match("".join(link.text.split())) for link in listing.column_links):
-            walk.parent = True           # a column of per-year sub-columns: each is judged on its own
         walk.children |= {link.url for link in listing.column_links}
         walk.note_page([link.url for link in listing.report_links], stated_figures(text) if text else None,
                        method=response.meta.get("nianbao_method") or method)
@@ -820,7 +817,7 @@ class ReportsSpider(scrapy.Spider):
         for walk in self.columns:
             if walk.finished:
                 continue
-            if walk.parent or walk.stopped_early or self.columns.is_parent(walk):
+            if walk.stopped_early or self.columns.is_parent(walk):
                 walk.finished = True
                 continue
             if walk.complete or walk.capped:

@@ -102,7 +102,6 @@ class ColumnWalk:
     first_html: str = ""            # the first page as served: what the next rung works from
     base: str = ""                  # its base URL: what the answers of its data calls resolve against
     finished: bool = False
-    parent: bool = False            # a page of per-year sub-columns, no entries of its own: not judged
     stopped_early: bool = False     # a re-crawl stopped it at known reports on purpose: not judged
     children: set[str] = field(default_factory=set)   # column pages this one links to
 
