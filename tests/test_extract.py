@@ -250,3 +250,24 @@ def test_related_block_drops_its_link_lines_only():
     lines = [("正文最后一段。", 0.0), ("相关链接", 0.0), ("松山镇2017年政府信息公开工作年度报告", 1.0),
              ("2019-02-26", 0.0), ("磐石市政府信息公开指南", 1.0), ("松山镇人民政府", 0.0)]
     assert drop_chrome_lines(lines) == ["正文最后一段。", "松山镇人民政府"]
+
+
+def test_a_further_page_of_an_article_keeps_only_what_the_first_page_does_not_show():
+    from crawler.read.extract import body_lines, extract_continuation
+
+    def page(n: int, body: str) -> str:
+        return (f"<html><head><title>某县2023年政府信息公开工作年度报告_某县人民政府</title></head><body>"
+                f"<div class='nav'><a href='/'>首页</a> <a href='/zwgk/'>政务公开</a></div>"
+                f"<h1>某县2023年政府信息公开工作年度报告</h1><div class='info'>发布时间：2024-01-20</div>"
+                f"<div class='content'>{body}</div><div class='pager'>第{n}页 共2页</div>"
+                f"<div class='foot'>主办：某县人民政府办公室 网站标识码：1234567890</div></body></html>")
+
+    first = page(1, "<p>一、总体情况</p><p>2023年，某县主动公开政府信息1200条。</p>")
+    second = page(2, "<table><tr><td>行政许可</td><td>12</td><td>3</td></tr>"
+                     "<tr><td>行政处罚</td><td>4</td><td>0</td></tr></table>")
+    further = extract_continuation(second, set(body_lines(first)))
+    assert further.title == "某县2023年政府信息公开工作年度报告"
+    lines = further.text.split("\n")
+    assert lines[0] == further.title
+    assert "行政许可\t12\t3" in lines and "行政处罚\t4\t0" in lines       # a page of bare tables keeps them all
+    assert not any("主动公开" in line or "网站标识码" in line or "政务公开" in line for line in lines[1:])

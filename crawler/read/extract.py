@@ -532,7 +532,20 @@ def extract_continuation(html: str, first_lines: set[str], url: str = "") -> Pag
     its further pages): its own lines are those the first page does not also show (the template, title, byline
     and pager repeat on every page; the report does not). The comparison needs no knowledge of the template,
     so a page of bare tables (where text density finds no body) keeps all of them."""
-    page = extract_page(html, url)
-    own = [line for line in body_lines(html) if line not in first_lines]
-    return Page(title=page.title, text="\n".join([page.title, *own] if page.title else own), meta=page.meta,
-                byline=page.byline, html_title=page.html_title, found_by="continuation")
+    if not html or not html.strip():
+        return Page(title="", text="", found_by="empty")
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return Page(title="", text="", found_by="empty")
+    # one parse: the head and byline as extract_page reads them, the title from the whole body (a further
+    # page's body is whatever the first page's is not), then its rendered lines
+    meta = extract_meta(root)
+    html_title = clean_inline(root.findtext(".//title") or "")
+    byline = extract_byline(root)
+    body = root.find(".//body")
+    body = body if body is not None else root
+    title = choose_title(meta, body, html_title)
+    own = [line for line in drop_chrome_lines(render_lines(body)) if line not in first_lines]
+    return Page(title=title, text="\n".join([title, *own] if title else own), meta=meta, byline=byline,
+                html_title=html_title, found_by="continuation")
