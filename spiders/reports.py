@@ -62,6 +62,7 @@ from crawler.discover.attachments import (MAX_ATTACHMENTS, AttachmentLink, attac
                                           script_download_anchors)
 from crawler.judge.classify import title_verdict
 from crawler.read.extract import extract_page
+from crawler.discover.challenges import detect_challenge
 from crawler.discover.completeness import ColumnLedger, ColumnWalk, Stated, stated_figures
 from crawler.discover.exploration import capture_response, explore
 from crawler.discover.scripts import script_calls
@@ -410,6 +411,10 @@ class ReportsSpider(scrapy.Spider):
                                            referer=response.url,
                                            listing=(response.meta.get("nianbao_listing") or response.url)
                                            if in_column else None)
+            else:
+                yield FetchFailure(url=response.url, stage="browser", site=site,
+                                   reason=f"list drawn by script; not rendered: render cap reached "
+                                          f"(NIANBAO_MAX_RENDERS_PER_SITE = {self.max_renders})")
 
     async def parse_rendered(self, response):
         """A listing as Chromium drew it; also replays the JSON list calls the page made, without the browser."""
@@ -419,6 +424,12 @@ class ReportsSpider(scrapy.Spider):
         site = response.meta["nianbao_site"]
         role = response.meta["nianbao_role"]
         hop = response.meta["nianbao_hop"]
+        challenge = detect_challenge(response.status, response.body, "text/html; charset=utf-8")
+        if challenge is not None:
+            yield FetchFailure(url=response.url, stage="challenge", site=site,
+                               reason=f"the page in Chromium still shows a {challenge.kind} challenge "
+                                      f"({challenge.detail})")
+            return
         listing = analyse_listing(response.text, response.url, column=role == "column")
         calls = response.meta["nianbao_xhr"].calls
         self.crawler.stats.inc_value("nianbao/browser/listings")
@@ -524,7 +535,7 @@ class ReportsSpider(scrapy.Spider):
         flags: list[bool] = []           # per report link in listing order: already known to the store
         run = best = response.meta.get("nianbao_known_run", 0)
         for link in listing.report_links:
-            if not self._on_site(link.url, site):
+            if not self._may_fetch_report(link.url, site, in_column):
                 continue
             is_known = link.url in known
             flags.append(is_known)
@@ -584,7 +595,8 @@ class ReportsSpider(scrapy.Spider):
             logger.info("nianbao: %s %s: walking it through", response.url, why)
             self.crawler.stats.inc_value("nianbao/listing/walked_through")
             return False, False
-        on_page = [link.url for link in listing.report_links if self._on_site(link.url, site)]
+        # in a column every report link is followed, on the site or not (_may_fetch_report): flags match them all
+        on_page = [link.url for link in listing.report_links]
         unordered = unordered_page(flags)
         if not paged:
             previous = json.loads(record["first_urls"]) if record and record["first_urls"] else []
@@ -633,8 +645,11 @@ class ReportsSpider(scrapy.Spider):
             # what Scrapy 2.19 recommends over the deprecated FormRequest.from_response
             form = response.xpath('//form[.//input[@name="__VIEWSTATE"]]') or response.xpath("//form")
             if not form:
-                # the completeness check sees the pages this leaves out and sends the column to the browser
+                # the walk knows it left pages out: the completeness check sends the column to the browser, and
+                # records it short if that does not find them either
                 logger.info("nianbao: cannot post back %s on %s: no <form>", postback.argument, response.url)
+                if walk is not None:
+                    walk.skip(f"postback page {postback.argument} without a <form>")
                 continue
             data = form2request(form[0], {"__EVENTTARGET": postback.target, "__EVENTARGUMENT": postback.argument},
                                 click=False)
@@ -919,6 +934,14 @@ class ReportsSpider(scrapy.Spider):
         walk = self.columns.get(response.meta.get("nianbao_listing"))
         snapshots, captures = [(response.url, response.text)], response.meta.get("nianbao_captures", [])
         rendered_links: set[str] = set()
+        challenge = detect_challenge(response.status, response.body, "text/html; charset=utf-8")
+        if challenge is not None:
+            if page is not None:
+                await page.close()
+            yield FetchFailure(url=response.url, stage="challenge", site=site,
+                               reason=f"the page in Chromium still shows a {challenge.kind} challenge "
+                                      f"({challenge.detail}); not explored")
+            return
         if page is not None:
             try:
                 result = await explore(page, max_actions=self.explore_actions, captures=captures)
@@ -988,13 +1011,27 @@ class ReportsSpider(scrapy.Spider):
     def _api_articles(self, page, in_column: bool, site: str, referer: str):
         """Article requests for a list API page's records: all of them in a column, else those naming a report."""
         records = [r for r in page.records if in_column or LINK_NAMES_REPORT_RE.search(r.title)]
-        yield from self._articles([(r.url, parse_date(r.date) if r.date else None) for r in records], site, referer)
+        yield from self._articles([(r.url, parse_date(r.date) if r.date else None) for r in records], site, referer,
+                                  in_column)
 
-    def _articles(self, links, site, referer):
+    def _may_fetch_report(self, url: str, site: str, in_column: bool) -> bool:
+        """A report link is fetched when it is on the site, or when the site's own report column lists it on
+        another host (a county's column linking its reports on the city's disclosure platform or file server):
+        the column is the agency's list of its reports. Another portal's report named on a home page or a hub
+        is that portal's, and is only counted here."""
+        if self._on_site(url, site):
+            return True
+        if in_column:
+            self.crawler.stats.inc_value("nianbao/listing/offsite_reports")
+            return True
+        self.crawler.stats.inc_value("nianbao/listing/offsite_links")
+        return False
+
+    def _articles(self, links, site, referer, in_column: bool = False):
         """Article requests for (url, listed date) pairs not scheduled yet and not known to the store."""
         known = self._known_pages(site)
         for url, listed in links:
-            if not self._on_site(url, site) or url in self._seen_reports[site]:
+            if not self._may_fetch_report(url, site, in_column) or url in self._seen_reports[site]:
                 continue
             self._seen_reports[site].add(url)
             if url not in known:

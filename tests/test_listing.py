@@ -470,3 +470,16 @@ def test_script_shell_is_noticed_only_when_nothing_else_is_there():
 </li></ul></div><script>fetch('/count.jsp');</script></body></html>"""
     listing = analyse_listing(static, "http://www.example.gov.cn/col/col1/index.html")
     assert listing.report_links and not listing.script_shell
+
+
+@pytest.mark.parametrize("root, shell", [
+    ("<div id='app'>加载中…</div>", True),
+    ("<div id='gk-list' class='list'>数据加载中，请稍候</div>", True),         # any id: the words say it
+    ("<section>Loading...</section>", True),
+    ("<div id='app'>欢迎访问某县人民政府门户网站</div>", False),                # an app root with real text
+    ("<div class='tip'><a href='/help/'>正在加载中？点此帮助</a></div>", False),   # a link is content
+])
+def test_an_element_that_only_says_loading_is_where_a_script_draws_the_list(root, shell):
+    html = (f"<html><head><title>政府信息公开年报</title></head><body>{root}"
+            "<script src='/js/chunk-vendors.js'></script></body></html>")
+    assert analyse_listing(html, "http://a.gov.cn/ndbg/", column=True).script_shell is shell

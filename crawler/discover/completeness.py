@@ -104,6 +104,7 @@ class ColumnWalk:
     finished: bool = False
     stopped_early: bool = False     # a re-crawl stopped it at known reports on purpose: not judged
     children: set[str] = field(default_factory=set)   # column pages this one links to
+    skipped: list[str] = field(default_factory=list)  # pages the walk knows it could not ask for, and why
 
     def note_page(self, entries, stated: Stated | None = None, *, method: str = "static") -> int:
         """One page of the list read; returns how many of its entries were new."""
@@ -127,6 +128,11 @@ class ColumnWalk:
                 self.per_page = max(self.per_page, stated.per_page)
         return new
 
+    def skip(self, why: str) -> None:
+        """A page of the list the walk saw but could not ask for: without a stated count to meet, the walk is
+        not complete (with one, the count decides)."""
+        self.skipped.append(why)
+
     @property
     def expected(self) -> int | None:
         """Entries the column states (共N条 …), else the fewest its page count implies (pages − 1 full pages
@@ -146,7 +152,8 @@ class ColumnWalk:
         expected = self.expected
         if expected is not None:
             return len(self.found) >= expected
-        return bool(self.found)
+        # pages the static walk could not ask for were clicked through by the browser, if it got that far
+        return bool(self.found) and (not self.skipped or self.method == "browser")
 
     def next_rung(self) -> str | None:
         """The next means to try on a short column, or None at the top of the ladder."""
@@ -163,6 +170,9 @@ class ColumnWalk:
             return (f"found {len(self.found)} entries before the listing-page cap"
                     + (f" of {expected} the page states ({self.source})" if expected is not None else "")
                     + f"; tried {tried}")
+        if expected is None and self.skipped:
+            return (f"found {len(self.found)} entries; left out {len(self.skipped)} pages ({self.skipped[0]}); "
+                    f"tried {tried}")
         if expected is None:
             return f"found no entries in the column; tried {tried}"
         what = "the page states" if self.stated_total is not None else "its page count implies"

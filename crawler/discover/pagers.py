@@ -348,13 +348,23 @@ def _is_script_shell(root, listing: "Listing") -> bool:
     for el in root.iter("div", "main", "section", "ul", "body"):
         if el.get("v-cloak") is not None or el.get("ng-app") is not None or el.get("data-v-app") is not None:
             return True
-        if (el.get("id") or "").lower() in APP_ROOT_IDS and not _text(el):
+        text = _text(el)
+        if ((el.get("id") or "").lower() in APP_ROOT_IDS and not text) or _is_placeholder(el, text):
             return True
     for script in root.iter("script"):
         code = script.text or ""
         if not script.get("src") and _FETCH_CALL_RE.search(code):
             return True
     return False
+
+
+# What an app root shows until its script has drawn the page (加载中…, 数据加载中, Loading...).
+_LOADING_RE = re.compile(r"^(?:数据|页面|内容)?(?:正在)?(?:加载|载入|读取)中?|^loading|^请稍[候等]", re.I)
+
+
+def _is_placeholder(el, text: str) -> bool:
+    """An element that only says the page is loading, whatever its id: where a script will draw the list."""
+    return bool(text) and len(text) <= 20 and bool(_LOADING_RE.match(text)) and next(el.iter("a"), None) is None
 
 
 def _script_pages(root, listing_url: str, page_keys: frozenset[str], has_records: bool) -> list[str]:
