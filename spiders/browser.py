@@ -127,7 +127,7 @@ async def _maybe_await(value):
 _PACED = frozenset({"document", "xhr", "fetch", "eventsource", "websocket", "other"})
 # How long a browser request holds its host's place at most, should its response never finish.
 _HOLD_LIMIT = 60.0
-_POLL = 0.02
+_WAKE_LIMIT = 0.5
 
 
 class HostShare:
@@ -147,6 +147,7 @@ class HostShare:
     def __init__(self, crawler):
         self.crawler = crawler
         self.on_wire: dict[str, int] = {}
+        self._waiters: dict[str, list[asyncio.Future]] = {}      # host -> requests waiting for a place, in order
         self._pending: dict = {}          # page -> {browser request: its place}, until the request is done
 
     def _slot(self, request: Request):
@@ -166,14 +167,23 @@ class HostShare:
             slot.transferring.add(place)      # Scrapy sees the place taken from now on
         delay = slot.download_delay() if browser_type in _PACED else 0.0
         while True:
-            wait = 0.0
             if self.on_wire.get(key, 0) >= slot.concurrency:
-                wait = _POLL
-            elif delay:
-                wait = max(0.0, slot.lastseen + delay - monotonic())
+                # woken by the release of a place on this host (the timeout only guards a wake-up missed
+                # when the slot's concurrency changed under us)
+                waiter = asyncio.get_running_loop().create_future()
+                self._waiters.setdefault(key, []).append(waiter)
+                try:
+                    await asyncio.wait_for(waiter, _WAKE_LIMIT)
+                except asyncio.TimeoutError:
+                    pass
+                finally:
+                    if waiter in self._waiters.get(key, ()):
+                        self._waiters[key].remove(waiter)
+                continue
+            wait = max(0.0, slot.lastseen + delay - monotonic()) if delay else 0.0
             if not wait:
                 break
-            await asyncio.sleep(min(wait, 0.5))
+            await asyncio.sleep(min(wait, _WAKE_LIMIT))
         self.on_wire[key] = self.on_wire.get(key, 0) + 1
         place.held = True
         if place.browser:
@@ -186,6 +196,10 @@ class HostShare:
             return
         place.held = False
         self.on_wire[place.key] -= 1
+        for waiter in self._waiters.get(place.key, ()):
+            if not waiter.done():
+                waiter.set_result(None)       # the next in line takes the place
+                break
         if place.browser:
             place.slot.transferring.discard(place)
             # Scrapy may have queued requests for this host while the browser held its place: let them go
