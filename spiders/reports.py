@@ -944,7 +944,7 @@ class ReportsSpider(scrapy.Spider):
             return
         if page is not None:
             try:
-                result = await explore(page, max_actions=self.explore_actions, captures=captures)
+                result = await explore(page, captures, max_actions=self.explore_actions)
                 snapshots, captures = result.snapshots or snapshots, result.captures
                 rendered_links = result.links
                 self.crawler.stats.inc_value("nianbao/browser/actions", len(result.actions))

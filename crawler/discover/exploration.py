@@ -128,23 +128,14 @@ async def _snapshot(page, page_url: str, result: Exploration) -> int:
     return new
 
 
-async def explore(page, *, max_actions: int = 40, settle_ms: int = 3000, captures: list[Capture] | None = None
-                  ) -> Exploration:
+async def explore(page, captures: list[Capture], *, max_actions: int = 40, settle_ms: int = 3000) -> Exploration:
     """Operate the page's list controls until they bring nothing new (see the module docstring).
 
-    `captures`: a list the caller's response listener already fills (to keep the answers of the first load);
-    when None, this function listens from now on.
+    `captures`: the list the caller's response listener (capture_response) fills from the page's first load
+    on, so that the answers of that load are kept too.
     """
     result = Exploration()
     page_url = page.url
-    own = captures is None
-    if own:
-        captures = []
-
-        async def on_response(response) -> None:
-            await capture_response(response, captures)
-
-        page.on("response", on_response)
     await _settle(page, settle_ms)
     await _snapshot(page, page_url, result)
     done: set[tuple[str, str]] = set()
@@ -180,8 +171,6 @@ async def explore(page, *, max_actions: int = 40, settle_ms: int = 3000, capture
             done.add((frame.url, label))     # a control that brings nothing is spent
         if idle >= 3:
             break
-    if own:
-        page.remove_listener("response", on_response)
     result.captures = list(captures)
     return result
 
