@@ -73,6 +73,7 @@ from crawler.items import FetchedFile, FetchedPage, FetchFailure
 from crawler.discover.jsonapi import (ApiCall, LinkTemplate, learn_link_template, looks_like_list_api, next_api_call,
                                      read_api_page)
 from crawler.discover.listing import analyse_listing
+from crawler.discover.pagers import PagingForm
 from crawler.discover.sites import hints_for
 from crawler.read.metadata import parse_date
 from crawler.archive.storage import utcnow
@@ -508,6 +509,10 @@ class ReportsSpider(scrapy.Spider):
         if not walk.first_html and text and not response.meta.get("nianbao_paged"):
             walk.first_html, walk.base = text, listing.base
         walk.children |= {link.url for link in listing.column_links}
+        if listing.unfollowed and (response.meta.get("nianbao_method") or method) == "static" \
+                and not any(u in walk.skipped for u in listing.unfollowed):
+            for control in listing.unfollowed:       # what they show comes by script: the browser clicks them
+                walk.skip(control)
         walk.note_page([link.url for link in listing.report_links], stated_figures(text) if text else None,
                        method=response.meta.get("nianbao_method") or method)
         return walk
@@ -566,10 +571,11 @@ class ReportsSpider(scrapy.Spider):
             page_links = listing.page_links
             if any(flags) and may_stop:
                 page_links = [u for u in page_links if not _index_aliases(u) & self._walked[site]][:1]
+            guessed = set(listing.guessed_pages)
             for url in page_links:
                 if self._on_site(url, site) and self._count_listing(site, walk):
                     request = self._request(url, "column", site=site, hop=hop, referer=response.url, paged=True)
-                    request.meta.update(nianbao_known_run=run, **meta)
+                    request.meta.update(nianbao_known_run=run, nianbao_guessed=url in guessed, **meta)
                     yield request
             for form in listing.form_pages:
                 key = ("POST", form.url, tuple(form.formdata))
@@ -580,9 +586,44 @@ class ReportsSpider(scrapy.Spider):
                                                              **{**meta, "nianbao_base": listing.base}),
                                              headers={"Referer": response.url, "X-Requested-With": "XMLHttpRequest"})
             yield from self._postback_requests(response, listing, site, hop, walk)
+            yield from self._paging_form_requests(response, listing, site, hop, walk, text, meta)
         elif in_column and (listing.page_links or listing.form_pages or listing.postbacks):
             logger.info("nianbao: %s brought no new report links; not following its pages", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
+
+    def _paging_form_requests(self, response, listing, site, hop, walk, text, meta):
+        """A list paged by a form (PagingForm): from the page that carries the form, the form sent for page 1 when
+        the page shows no entries of its own (a script loads them), else for pages 2 … N; from the answer to
+        such a form, pages 2 … N by the same form. N: the pages the page states, or its total over this page's
+        entries, or the highest page its script pager names."""
+        template = response.meta.get("nianbao_paging_form")
+        forms = [(f, bool(listing.report_links)) for f in listing.paging_forms]
+        if template and not forms:
+            forms = [(PagingForm(template["url"], template["method"], tuple(map(tuple, template["fields"])),
+                                 template["page_field"]), True)]
+        if not forms:
+            return
+        stated = stated_figures(text) if text else Stated()
+        last = max(filter(None, [stated.pages, listing.js_last_page,
+                                 -(-stated.total // len(listing.report_links)) if stated.total and listing.report_links
+                                 else None]), default=1)
+        last = min(last, self.max_listing_pages)
+        for form, has_page in forms:
+            for number in (range(2, last + 1) if has_page else [1]):
+                formdata = form.page(number)
+                key = (form.method, form.url, tuple(formdata))
+                if not (self._on_site(form.url, site) and self._first_time(site, key)
+                        and self._count_listing(site, walk)):
+                    continue
+                form_meta = {**meta, "nianbao_paging_form": {"url": form.url, "method": form.method,
+                                                              "fields": [list(f) for f in form.fields],
+                                                              "page_field": form.page_field}}
+                if form.method == "POST":
+                    form_meta["nianbao_base"] = response.meta.get("nianbao_base") or listing.base
+                yield scrapy.FormRequest(form.url, method=form.method, formdata=formdata, callback=self.parse_listing,
+                                         errback=self.on_error,
+                                         meta=self._meta("column", site, hop, nianbao_paged=True, **form_meta),
+                                         headers={"Referer": response.url, "X-Requested-With": "XMLHttpRequest"})
 
     def _stop_at_known(self, response, site, listing_url, listing, flags, best, paged, walk=None) -> tuple[bool, bool]:
         """(stop here, may stop at all): a walk stops at a run of NIANBAO_KNOWN_RUN reports the store knows,
@@ -590,7 +631,8 @@ class ReportsSpider(scrapy.Spider):
         one, no more entries stated than the last full walk found), after a run that ended normally."""
         store = self._store()
         record = store.listing(listing_url)
-        why = self._walk_through(record, walk.expected if walk is not None else None)
+        why = self._walk_through(record, walk.expected if walk is not None else None) if self._may_stop_early() \
+            else None
         if why:
             logger.info("nianbao: %s %s: walking it through", response.url, why)
             self.crawler.stats.inc_value("nianbao/listing/walked_through")
@@ -816,6 +858,13 @@ class ReportsSpider(scrapy.Spider):
         stage, reason = describe_failure(failure)
         # the URL as it was linked, not the hop of a redirect chain where it failed
         url = request.meta.get("redirect_urls", [request.url])[0]
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        if request.meta.get("nianbao_guessed") and status in (404, 410):
+            # a page only the list's URL template implied (index_1 where the site numbers from 2): the guess
+            # missed, nothing of the site's is lost; the column's count still judges the walk
+            logger.info("nianbao: %s (a page guessed from the pager's URL template) does not exist", url)
+            self.crawler.stats.inc_value("nianbao/listing/guess_missed")
+            return
         yield FetchFailure(url=url, stage=stage, reason=reason, site=request.meta.get("nianbao_site"))
         if request.meta.get("nianbao_role") == "start":
             self._failed_starts.add(request.meta.get("nianbao_site"))   # its failure says why nothing was found
@@ -890,14 +939,16 @@ class ReportsSpider(scrapy.Spider):
         record_failure(self.crawler, walk.url, "listing", walk.shortfall(), walk.site)
 
     def _discovery_checks(self) -> list:
-        """A start URL that led to no column with entries and no report link: explored in Chromium once, then a
-        recorded failure naming what was tried."""
+        """A start URL that led to no column with entries (whatever report links it met elsewhere): explored in
+        Chromium once, then a recorded failure naming what was tried."""
         out = []
         for site, start in self._starts.items():
             if site in self._failed_starts or start in self._judged_starts:
                 continue
-            if any(w.found for w in self.columns.of_site(site)) or self._seen_reports[site]:
+            # reports met outside any column (a home page's latest box) are not the site's list of them
+            if any(w.found for w in self.columns.of_site(site)):
                 continue
+            loose = len(self._seen_reports[site])
             if start not in self._explored and self.browser != "never" and self._count_render(site):
                 self._explored.add(start)
                 logger.info("nianbao: no report column found from %s; exploring it in Chromium", start)
@@ -908,9 +959,10 @@ class ReportsSpider(scrapy.Spider):
             tried = "static walk" + (", Chromium exploration" if start in self._explored else
                                      " (no browser: " + ("NIANBAO_BROWSER is never" if self.browser == "never"
                                                          else "render cap reached") + ")")
+            found = f" ({loose} report links met outside any column)" if loose else ""
             record_failure(self.crawler, start, "discovery",
-                           f"no report column found: walked {self._listing_pages[site]} listing pages, rendered "
-                           f"{self._renders[site]}; tried {tried}", site)
+                           f"no report column found{found}: walked {self._listing_pages[site]} listing pages, "
+                           f"rendered {self._renders[site]}; tried {tried}", site)
         return out
 
     def _explore_request(self, url, role, *, site, hop, listing=None):

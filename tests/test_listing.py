@@ -483,3 +483,68 @@ def test_an_element_that_only_says_loading_is_where_a_script_draws_the_list(root
     html = (f"<html><head><title>政府信息公开年报</title></head><body>{root}"
             "<script src='/js/chunk-vendors.js'></script></body></html>")
     assert analyse_listing(html, "http://a.gov.cn/ndbg/", column=True).script_shell is shell
+
+
+# -- shapes the second round of independent sites showed (replica/independent: vsb_bodao, gkml_platform,
+#    asp_classic_gbk, tabbed_years, jeecms_portal), each written here in a variant of its own --------------------
+
+def test_a_frameset_page_gives_its_frames_to_walk():
+    html = ("<html><head><title>信息公开</title></head><frameset cols='200,*'><frame src='menu.php'>"
+            "<frame src='/gk/list.php?cat=9'><frame src='/count.jsp?id=1'></frameset></html>")
+    listing = analyse_listing(html, "http://a.gov.cn/gk/index.php")
+    hubs = [link.url for link in listing.hub_links]
+    assert "http://a.gov.cn/gk/menu.php" in hubs and "http://a.gov.cn/gk/list.php?cat=9" in hubs
+
+
+def test_a_list_page_and_the_directory_named_after_it_are_one_list():
+    # list.htm's later pages are list/N.htm (numbered backwards), and they link back to ../list.htm
+    first = ("<html><body><ul>" + "".join(f"<li><a href='../info/9/{n}.htm'>某局{2020 - n}年政府信息公开工作年度报告</a>"
+                                          f"<span>2021-01-0{n + 1}</span></li>" for n in range(3))
+             + "</ul><div class='pb'><span>1/3</span><a href='list/2.htm'>2</a> <a href='list/2.htm'>下页</a>"
+               " <a href='list/1.htm'>尾页</a></div></body></html>")
+    listing = analyse_listing(first, "http://a.gov.cn/gk/list.htm", column=True)
+    assert set(listing.page_links) == {"http://a.gov.cn/gk/list/2.htm", "http://a.gov.cn/gk/list/1.htm"}
+    later = first.replace("<a href='list/2.htm'>2</a>", "<a href='../list.htm'>上页</a>").replace("'list/", "'")
+    back = analyse_listing(later, "http://a.gov.cn/gk/list/2.htm", column=True)
+    assert "http://a.gov.cn/gk/list.htm" in back.page_links
+
+
+def test_a_form_that_asks_for_a_page_by_number_pages_the_list():
+    html = ("<html><body><table><tbody id='rows'><tr><td class='loading'>正在加载…</td></tr></tbody></table>"
+            "<form name='f1' method='post' action='../gk/rows.do'><input type='hidden' name='currentPage' value='1'>"
+            "<input type='hidden' name='rows' value='20'><input type='hidden' name='channel' value='88'></form>"
+            "<form action='/search.do'><input name='keyword'><input type='hidden' name='page' value='1'></form>"
+            "</body></html>")
+    listing = analyse_listing(html, "http://a.gov.cn/web/nb.html", column=True)
+    [form] = listing.paging_forms                      # the search box's page field is not the list's
+    assert (form.url, form.method, form.page_field) == ("http://a.gov.cn/gk/rows.do", "POST", "currentPage")
+    assert form.page(3) == [("currentPage", "3"), ("rows", "20"), ("channel", "88")]
+    assert not listing.script_shell                    # the form reaches the list without a browser
+    answer = ("<tr><td><a href='/gk/1.html'>某局2023年政府信息公开工作年度报告</a></td></tr>"
+              "<tr><td>共45条 <a href='javascript:toPage(2)'>2</a> <a href=\"javascript:toPage('3');\">尾页</a>"
+              " <a href='javascript:void(0)' onclick='toPage(2)'>下一页</a></td></tr>")
+    assert analyse_listing(answer, "http://a.gov.cn/gk/rows.do", column=True).js_last_page == 3
+
+
+@pytest.mark.parametrize("controls, expected", [
+    ("<ul class='tabs'><li class='on'>2024年</li><li>2023年</li><li>2022年度</li></ul>", ["year tabs"]),
+    ("<div class='more'><a href='javascript:;'>加载更多</a></div>", ["加载更多 button"]),
+    ("<ul class='years'><li><a href='2024/'>2024</a></li><li><a href='2023/'>2023</a></li></ul>", []),
+    ("<p>2023年度报告请见下方列表</p>", []),
+])
+def test_list_controls_only_a_browser_operates_are_named(controls, expected):
+    html = (f"<html><body>{controls}<ul>" + "".join(f"<li><a href='/nb/{n}.html'>某镇{2020 - n}年政府信息公开工作年度报告"
+                                                    f"</a></li>" for n in range(3)) + "</ul></body></html>")
+    found = analyse_listing(html, "http://a.gov.cn/nb/", column=True).unfollowed
+    assert [f.split(" 2")[0] if f.startswith("year tabs") else f for f in found] == expected
+
+
+def test_pages_a_url_template_only_implies_are_marked_as_guesses():
+    html = ("<html><body><ul>" + "".join(f"<li><a href='/zw/{n}.jhtml'>某局{2020 - n}年政府信息公开工作年度报告</a></li>"
+                                         for n in range(3))
+            + "</ul><div class='page'><a href='index.jhtml'>首页</a> <a href='index_3.jhtml'>3</a>"
+              " <a href='index_5.jhtml'>尾页</a></div></body></html>")
+    listing = analyse_listing(html, "http://a.gov.cn/zw/index_3.jhtml", column=True)
+    named = {"http://a.gov.cn/zw/index.jhtml", "http://a.gov.cn/zw/index_5.jhtml"}
+    assert named <= set(listing.page_links)
+    assert set(listing.guessed_pages) == set(listing.page_links) - named and listing.guessed_pages

@@ -47,7 +47,10 @@ _CHROME_RE = re.compile(r"(?:^|[\s_-])(?:foot(?:er)?|nav|navbar|menu|header|head
                         r"links?|friend|yqlj|share|bdshare|toolbar|login)(?:$|[\s_-]|\d)", re.I)
 _CHROME_TEXT_RE = re.compile(r"阅读器|Adobe|Reader|下载中心|客户端|插件|浏览器|WPS\s*Office|办公软件")
 _IMAGE_SKIP_RE = re.compile(r"logo|icon|banner|ewm|qrcode|erweima|share|weixin|weibo|button|btn|arrow|dot|"
-                            r"spacer|blank|print|close|jiucuo|conac|dzjg|gh\.png|wza|zoom", re.I)
+                            r"spacer|blank|print|close|jiucuo|conac|dzjg|gh\.png|wza|zoom|"
+                            # a file-type icon beside an attachment link: named for the type (ext/docx.gif)
+                            r"/ext/|/filetype/|(?:^|[/_-])(?:docx?|pdf|xlsx?|wps|et|zip|rar|txt|ofd|pptx?)\.(?:gif|png|jpe?g)$",
+                            re.I)
 MIN_IMAGE_SIDE = 200
 # Links to a download script that name no extension: the response tells whether a file came.
 _DOWNLOAD_URL_RE = re.compile(r"down|attach|fujian|enclosure|getfile|file_?id|servlet|/file/|accessory", re.I)
@@ -229,7 +232,7 @@ def continuation_pages(html: str, url: str) -> list[str]:
     base = _base_url(root, parts.geturl())
     anchors = _anchors(root, base, _meta_charset(root))
     page_keys = PAGE_QUERY_KEYS | frozenset(k.lower() for k in hints_for(url).page_keys)
-    candidates, _ = _page_links(root, anchors, parts.geturl(), base, page_keys,
+    candidates, _, _ = _page_links(root, anchors, parts.geturl(), base, page_keys,
                                 next(root.iter("record"), None) is not None)
     if m:
         # numbered links anywhere that carry this article's own stem (a pager the listing rules do not

@@ -8,8 +8,8 @@ Given a Playwright page already loaded, ``explore`` keeps what a person paging t
   it, so that later pages can be fetched without the browser where the call can be replayed;
 
 and it operates the page's navigation controls whatever their markup: "more" buttons (加载更多, 查看更多 …),
-next-page controls (下一页, >, » …), numbered pager elements in ascending order, and ``<select>`` options that
-navigate, until a step brings no new link or ``max_actions`` is reached (Browsertrix's behaviours, bounded).
+next-page controls (下一页, >, » …), numbered pager elements in ascending order, year tabs that link nowhere
+(2023 / 2022年 …: their lists come by script), and ``<select>`` options that navigate, until a step brings no new link or ``max_actions`` is reached (Browsertrix's behaviours, bounded).
 Controls are found by their visible text and position in a pager-like group, not by class names or scripts.
 
 Plain Playwright (async API): testable with a browser and a local page, without Scrapy.
@@ -53,6 +53,11 @@ _FIND_CONTROLS_JS = r"""
     if (disabled) continue;
     if (more.test(text)) { out.push({id: tag(el), kind: 'more', text}); continue; }
     if (next.test(text)) { out.push({id: tag(el), kind: 'next', text}); continue; }
+    // a year tab (2023 / 2022年 / 2021年度) among others, linking nowhere: its list comes by script
+    if (/^(19|20)\d{2}\s*(年度?)?$/.test(text) && !(el.tagName === 'A' && /^(https?:|\/|\.)/.test(el.getAttribute('href') || ''))) {
+      const siblings = el.parentElement ? [...el.parentElement.children].filter(c => /^\s*(19|20)\d{2}\s*(年度?)?\s*$/.test(c.innerText || '')) : [];
+      if (siblings.length >= 2) { out.push({id: tag(el), kind: 'tab', text}); continue; }
+    }
     if (/^\d{1,4}$/.test(text)) {
       const parent = el.parentElement && (el.parentElement.tagName === 'LI' ? el.parentElement.parentElement : el.parentElement);
       if (!parent) continue;
@@ -164,7 +169,15 @@ async def explore(page, captures: list[Capture], *, max_actions: int = 40, settl
             await asyncio.sleep(settle_ms / 3000)
             await _settle(page, settle_ms)
             new = await _snapshot(page, page_url, result)
-        if ctl["kind"] in ("number", "select"):
+        if not new and ctl["kind"] == "tab":
+            # a tab clicked while the previous one's answer was still coming may show that one: once more
+            try:
+                await frame.locator(f'[data-nianbao-ctl="{ctl["id"]}"]').first.click(timeout=2000)
+                await _settle(page, settle_ms)
+                new = await _snapshot(page, page_url, result)
+            except Exception as exc:
+                logger.debug("nianbao: %s on %s did not respond again: %s", label, page_url, exc)
+        if ctl["kind"] in ("number", "select", "tab"):
             done.add((frame.url, label))
         idle = 0 if new else idle + 1
         if not new and ctl["kind"] in ("more", "next"):
@@ -191,7 +204,7 @@ async def _next_control(page, page_url: str, done: set, numbers_done: set):
             if ctl["kind"] == "number":
                 if ctl["n"] <= 1 or (frame.url, ctl["n"]) in numbers_done:
                     continue
-            rank = {"more": 0, "next": 1, "number": 2, "select": 3}[ctl["kind"]]
+            rank = {"more": 0, "next": 1, "number": 2, "tab": 3, "select": 4}[ctl["kind"]]
             key = (rank, ctl.get("n", 0))
             if best is None or key < best[0]:
                 best = (key, frame, ctl)

@@ -11,7 +11,8 @@ from crawler.discover.urls import canonicalize, is_valid_http_url
 from crawler.discover.page import _ChromeCache, _base_url, _meta_charset, _page_key, _parse, _query_charset
 from crawler.discover.columns import _is_column_name, _is_report_column_page, _labels
 from crawler.discover.links import Link, _anchors, _frame_urls, _hinted_columns, _merge
-from crawler.discover.pagers import FormPage, Postback, _form_pages, _is_script_shell, _page_links, _postbacks
+from crawler.discover.pagers import (FormPage, PagingForm, Postback, _form_pages, _is_script_shell, _page_links,
+                                     _postbacks, js_last_page, paging_forms, unfollowed_controls)
 from crawler.discover.entries import _anchor_counts, _classify, _list_heading, _main_list, _row_date, _row_of
 from crawler.vocab import LINK_NAMES_REPORT_RE, PAGE_QUERY_KEYS
 
@@ -28,6 +29,10 @@ class Listing:
     postbacks: list["Postback"] = field(default_factory=list)      # ASP.NET pager postbacks
     is_report_column: bool = False
     script_shell: bool = False      # the list is drawn by script: nothing to follow without a browser
+    unfollowed: list[str] = field(default_factory=list)   # list controls only a browser operates (year tabs …)
+    guessed_pages: list[str] = field(default_factory=list)   # page_links only a URL template implies
+    paging_forms: list[PagingForm] = field(default_factory=list)   # forms that ask for a page by number
+    js_last_page: int | None = None   # the highest page number its script pager controls name (goPage(n))
     # the page's main list names an annual report: what confirms a page's own label (meta, title,
     # breadcrumb) that it is the report column — a site root's template may carry the column's name
     list_names_reports: bool = False
@@ -53,7 +58,8 @@ def analyse_listing(html: str, url: str, encoding: str | None = None, column: bo
        long titles) is the main list. On a report column it joins the report links; elsewhere (a
        home page, a hub) it is news, and only links naming an annual report are report links;
     6. on a report column, same-site (i)frames other than counters are column links: old
-       templates load the list itself in a frame.
+       templates load the list itself in a frame; on any other page they are hub links (a frameset's
+       menu and list, an iframe'd catalogue), walked like the page's own hubs.
 
     `encoding` is the charset the page was decoded with (the HTTP header's); non-ASCII query text
     in hrefs is percent-encoded with it as a browser would (default: the <meta> charset, else UTF-8).
@@ -76,7 +82,8 @@ def analyse_listing(html: str, url: str, encoding: str | None = None, column: bo
     anchors = _anchors(root, base, _query_charset(encoding) or _meta_charset(root))
     has_records = next(root.iter("record"), None) is not None
 
-    listing.page_links, pager_ids = _page_links(root, anchors, url, base, page_keys, has_records)
+    listing.page_links, pager_ids, listing.guessed_pages = _page_links(root, anchors, url, base, page_keys,
+                                                                      has_records)
     taken = {_page_key(u) for u in listing.page_links} | {_page_key(url)}
     candidates = [a for a in anchors if id(a) not in pager_ids and _page_key(a.url) not in taken]
     counts = _anchor_counts(anchors)
@@ -116,12 +123,24 @@ def analyse_listing(html: str, url: str, encoding: str | None = None, column: bo
                 placed[key] = (kind, len(lists[kind]))
                 lists[kind].append(link)
     taken |= set(placed)
-    extra = (_frame_urls(root, base, url) if in_column else []) + _hinted_columns(hints, url)
+    frames = _frame_urls(root, base, url)
+    extra = (frames if in_column else []) + _hinted_columns(hints, url)
     for column in extra:
         if _page_key(column) not in taken:
             taken.add(_page_key(column))
             listing.column_links.append(Link(column, "", "", None))
+    if not in_column:
+        # a page's same-site frames are part of the page (a frameset's menu and list, an iframe'd catalogue):
+        # walked like its hubs, so a column reached only through a frame is found
+        for frame in frames:
+            if _page_key(frame) not in taken:
+                taken.add(_page_key(frame))
+                listing.hub_links.append(Link(frame, "", "", None))
     listing.form_pages = _form_pages(root, base, has_records)
     listing.postbacks = _postbacks(root)
+    if in_column:
+        listing.unfollowed = unfollowed_controls(root)
+        listing.paging_forms = paging_forms(root, base, url)
+        listing.js_last_page = js_last_page(root)
     listing.script_shell = _is_script_shell(root, listing)
     return listing

@@ -44,6 +44,20 @@ class FormPage:
 
 
 @dataclass(frozen=True)
+class PagingForm:
+    """A form that asks for a page of the list by number (a JSP list's hidden pageForm posted by goPage(n), a
+    search form with a page field): the list's pages are this form sent with each page number."""
+
+    url: str
+    method: str                              # GET or POST
+    fields: tuple[tuple[str, str], ...]      # every field as the page sets it
+    page_field: str                          # the field that carries the page number
+
+    def page(self, number: int) -> list[tuple[str, str]]:
+        return [(k, str(number) if k == self.page_field else v) for k, v in self.fields]
+
+
+@dataclass(frozen=True)
 class Postback:
     """An ASP.NET pager link: post the page's form back with __EVENTTARGET/__EVENTARGUMENT set."""
 
@@ -168,9 +182,16 @@ def _is_pager_anchor(anchor: _Anchor) -> bool:
     return any(w in text for w in PAGER_STRONG_WORDS)
 
 
+def _stem(url: str) -> str:
+    return _split(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
 def _is_sibling_page(url: str, listing_url: str) -> bool:
-    """Pager links stay in the listing's directory (index_N.html, ?page=N); a 首页 that leaves it is the home link."""
-    return _directory(url) == _directory(listing_url)
+    """Pager links stay in the listing's directory (index_N.html, ?page=N), or go between a list page and the
+    directory named after it (博达 VSB: list.htm's later pages are list/N.htm, which link back to ../list.htm);
+    a 首页 that leaves them is the home link."""
+    here, there = _directory(listing_url), _directory(url)
+    return there == here or there == f"{here}{_stem(listing_url)}/" or here == f"{there}{_stem(url)}/"
 
 
 def _total_pages_near(anchors: list[_Anchor]) -> int | None:
@@ -321,6 +342,58 @@ def _form_pages(root, listing_url: str, has_records: bool) -> list[FormPage]:
     return out
 
 
+# A form field that carries the page number, by its name (pageNo, currentPage, page_index, pn …).
+_PAGE_FIELD_RE = re.compile(r"^(?:cur(?:rent)?_?)?(?:page|pg)_?(?:no|num|number|index|idx)?$|^pn$|^p$", re.I)
+_SEARCH_FIELD_RE = re.compile(r"key|word|search|query|^q$|^wd$|^kw$|title|content", re.I)
+# A pager control that is a script call with the page number as its one argument: goPage(3), toPage('3').
+_JS_PAGE_CALL_RE = re.compile(r"^\s*(?:javascript:)?\s*[A-Za-z_$][\w$.]*\(\s*['\"]?(\d{1,4})['\"]?\s*\)\s*;?\s*(?:return\s+false;?)?\s*$")
+
+
+def paging_forms(root, base: str, listing_url: str) -> list[PagingForm]:
+    """Forms on the page whose fields include a page number (see PagingForm)."""
+    out = []
+    for form in root.iter("form"):
+        fields, page_field, searching = [], None, False
+        for el in form.iter("input", "select", "textarea"):
+            name = el.get("name")
+            kind = (el.get("type") or "text").lower()
+            if not name or kind in ("submit", "button", "image", "reset", "file", "checkbox", "radio"):
+                continue
+            if el.tag == "select":
+                chosen = [o for o in el.iter("option") if o.get("selected") is not None] or list(el.iter("option"))[:1]
+                value = (chosen[0].get("value") if chosen and chosen[0].get("value") is not None
+                         else (_text(chosen[0]) if chosen else ""))
+            else:
+                value = el.get("value") or ""
+            fields.append((name, value))
+            if page_field is None and _PAGE_FIELD_RE.match(name):
+                page_field = name
+            elif kind in ("text", "search") and _SEARCH_FIELD_RE.search(name):
+                searching = True
+        if page_field is None or searching:
+            continue        # a search box's results are not the list
+        url = canonicalize(urljoin(base, form.get("action") or listing_url))
+        if not is_valid_http_url(url):
+            continue
+        out.append(PagingForm(url, (form.get("method") or "GET").upper(), tuple(fields), page_field))
+    return out
+
+
+def js_last_page(root) -> int | None:
+    """The highest page number the page's script pager controls name (goPage(3) on 3, 下一页, 尾页 …)."""
+    numbers = []
+    for el in root.iter("a", "span", "li", "button", "input"):
+        call = el.get("onclick") or (el.get("href") if el.tag == "a" else None) or ""
+        m = _JS_PAGE_CALL_RE.match(call)
+        if not m:
+            continue
+        word = _norm(_text(el) or el.get("value") or "")
+        if word in PAGER_STRONG_WORDS or word in PAGER_WEAK_WORDS or PAGER_NUMBER_RE.match(word) \
+                or word in ("尾页", "末页", "最后一页"):
+            numbers.append(int(m.group(1)))
+    return max(numbers) if numbers else None
+
+
 def _postbacks(root) -> list[Postback]:
     """ASP.NET WebForms pager links: javascript:__doPostBack('target','argument') on a pager word or number
     (portals.md §4). The crawler posts the page's form back with these two fields."""
@@ -343,9 +416,9 @@ def _postbacks(root) -> list[Postback]:
 def _is_script_shell(root, listing: "Listing") -> bool:
     """A page whose list a script draws (an app root, or inline code that fetches data) and which gave
     no links to follow: worth rendering in a browser."""
-    if listing.report_links or listing.page_links or listing.form_pages or listing.postbacks:
+    if listing.report_links or listing.page_links or listing.form_pages or listing.postbacks or listing.paging_forms:
         return False
-    for el in root.iter("div", "main", "section", "ul", "body"):
+    for el in root.iter("div", "main", "section", "ul", "body", "tbody", "td", "li", "p"):
         if el.get("v-cloak") is not None or el.get("ng-app") is not None or el.get("data-v-app") is not None:
             return True
         text = _text(el)
@@ -356,6 +429,36 @@ def _is_script_shell(root, listing: "Listing") -> bool:
         if not script.get("src") and _FETCH_CALL_RE.search(code):
             return True
     return False
+
+
+# -- controls the static walk cannot operate ----------------------------------------------------------------
+# A year tab (2023 / 2022年 / 2021年度) and a load-more button that link nowhere: what they show comes by script.
+_YEAR_TAB_RE = re.compile(r"^(?:19|20)\d{2}\s*(?:年度?)?$")
+_LOAD_MORE_RE = re.compile(r"^(?:点击)?(?:加载|查看|显示|展开)(?:更多|全部)|^load more$|^show more$", re.I)
+
+
+def _links_nowhere(el) -> bool:
+    """No real href on the element or inside it (none, #…, javascript:)."""
+    hrefs = [a.get("href") for a in ([el] if el.tag == "a" else []) + list(el.iter("a")) if a.get("href") is not None]
+    return all(not h.strip() or h.strip().startswith(("#", "javascript:", "JavaScript:")) for h in hrefs)
+
+
+def unfollowed_controls(root) -> list[str]:
+    """Controls of the list a static walk cannot operate: year tabs and load-more buttons that link nowhere.
+    A column that shows them and states no count cannot be judged complete without the browser clicking them."""
+    out = []
+    for parent in root.iter("ul", "ol", "div", "p", "nav", "dl"):
+        years = [_text(child) for child in parent if _YEAR_TAB_RE.match(_text(child)) and _links_nowhere(child)]
+        if len(years) >= 2:
+            out.append(f"year tabs {', '.join(years[:6])}")
+            break
+    for el in root.iter("a", "button", "span", "div", "li", "p"):
+        text = _norm(_text(el))
+        if text and len(text) <= 12 and _LOAD_MORE_RE.match(text) and _links_nowhere(el) \
+                and not any(_norm(_text(child)) == text for child in el):
+            out.append(f"{text} button")
+            break
+    return out
 
 
 # What an app root shows until its script has drawn the page (加载中…, 数据加载中, Loading...).
@@ -407,8 +510,9 @@ def _pager_links(pager: list[_Anchor], listing_url: str, page_keys: frozenset[st
 
 
 def _page_links(root, anchors: list[_Anchor], listing_url: str, base: str, page_keys: frozenset[str],
-                has_records: bool) -> tuple[list[str], set[int]]:
-    """Every other page of this listing, and the ids of anchors that were pager links.
+                has_records: bool) -> tuple[list[str], set[int], list[str]]:
+    """Every other page of this listing, the ids of anchors that were pager links, and which of the pages only
+    a URL template implies (no anchor or script names them).
     Script pagers write relative links, which the browser resolves against <base> like any other."""
     pager = [a for a in anchors if _is_pager_anchor(a)]
     pager_ids = {id(a) for a in pager}
@@ -421,8 +525,13 @@ def _page_links(root, anchors: list[_Anchor], listing_url: str, base: str, page_
             if found and found[0] == own[0] and PAGER_NUMBER_RE.match(_pager_word(a)):
                 linked.append(a.url)
                 pager_ids.add(id(a))
-    urls = _fill_templates(linked, listing_url, page_keys, _total_pages_near(pager)) + linked
-    urls += [canonicalize(u) for u in _script_pages(root, base, page_keys, has_records)]
+    filled = _fill_templates(linked, listing_url, page_keys, _total_pages_near(pager))
+    scripted = [canonicalize(u) for u in _script_pages(root, base, page_keys, has_records)]
+    urls = filled + linked + scripted
+    # pages only the template implies (the gaps of a windowed pager; a first page numbered by guess): a miss
+    # there is the guess's, not the site's
+    named = {_page_key(u) for u in linked + scripted}
+    guessed = {_page_key(u) for u in filled} - named
     self_key = _page_key(listing_url)
     seen, out = set(), []
     for u in urls:
@@ -430,4 +539,4 @@ def _page_links(root, anchors: list[_Anchor], listing_url: str, base: str, page_
         if key != self_key and key not in seen and is_valid_http_url(u):
             seen.add(key)
             out.append(u)
-    return out, pager_ids
+    return out, pager_ids, [u for u in out if _page_key(u) in guessed]

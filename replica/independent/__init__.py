@@ -22,6 +22,13 @@ REGISTRY: dict[str, str] = {
     "same_name_towns": "same_name_towns:SameNameTowns",
     "same_name_towns_lushi": "same_name_towns:Lushi",
     "same_name_towns_mianchi": "same_name_towns:Mianchi",
+    "vsb_bodao": "vsb_bodao:VsbBodao",
+    "cms_php_county": "cms_php_county:CmsPhpCounty",
+    "gkml_platform": "gkml_platform:GkmlPlatform",
+    "jeecms_portal": "jeecms_portal:JeecmsPortal",
+    "asp_classic_gbk": "asp_classic_gbk:AspClassicGbk",
+    "tabbed_years": "tabbed_years:TabbedYears",
+    "tabbed_years_city": "tabbed_years:TabbedYearsCity",
 }
 
 SITE_NAMES = tuple(REGISTRY)
