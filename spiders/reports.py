@@ -98,6 +98,10 @@ _WHOLE_DOCUMENT_RE = re.compile(r"<html|<body|<!doctype", re.I)
 _INDEX_PAGES = ("index.html", "index.htm", "index.shtml", "default.htm", "default.html")
 
 
+# A list API answer of this many records, with no total and no known paging, may be one page of several.
+_FULL_API_PAGE = 10
+
+
 def _index_aliases(url: str) -> set[str]:
     """The URL and the other names of the same directory page (col/ and col/index.html are one page on
     nearly every portal): a pager's 首页 link must not pass for a page not walked yet."""
@@ -444,7 +448,12 @@ class ReportsSpider(scrapy.Spider):
             self._note_column(response, site, listing, response.text, method="browser")
         for call in calls:
             key = (call.method, call.url, call.body)
-            if self._on_site(call.url, site) and self._first_time(site, key) and self._count_listing(site):
+            if not self._on_site(call.url, site):
+                # another site's service (a statistics beacon, a provincial search): its answers are not this list
+                logger.info("nianbao: %s called %s on another host; not replayed", response.url, call.url)
+                self.crawler.stats.inc_value("nianbao/listing/offsite_calls")
+                continue
+            if self._first_time(site, key) and self._count_listing(site):
                 request = self._api_request(call, site=site, hop=hop, in_column=in_column, referer=response.url)
                 request.meta["nianbao_listing"] = response.meta.get("nianbao_listing") or response.url
                 yield request
@@ -493,6 +502,13 @@ class ReportsSpider(scrapy.Spider):
         elif following is not None:
             logger.info("nianbao: list API %s repeated its previous page; not paging further", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
+        elif page.total is None and len(page.records) >= _FULL_API_PAGE and walk is not None \
+                and walk.method != "browser":
+            # a full page, no total, and no paging parameter this reader knows: more may follow that only the
+            # page's own controls reach (the browser rung clicks them)
+            logger.info("nianbao: list API %s gave a full page of %d and no total; its paging is unknown",
+                        response.url, len(page.records))
+            walk.skip(f"list API {urlsplit(response.url).path} paged by an unknown parameter")
 
     def _in_column(self, role: str, listing) -> bool:
         """Whether a page is walked as a report column: reached as one, or naming itself one (meta, title,
@@ -565,6 +581,10 @@ class ReportsSpider(scrapy.Spider):
         # a fragment's own pages are fragments too: their links resolve against the page that loads them
         meta = {"nianbao_listing": listing_url, "nianbao_method": response.meta.get("nianbao_method"),
                 "nianbao_base": response.meta.get("nianbao_base") or listing.base}
+        # stale is judged within the column's own walk where there is one: a page whose entries a home page's
+        # latest box already showed still brings the column new entries
+        if walk is not None:
+            fresh = walk.last_new
         if in_column and (fresh or not paged) and not stop:
             # a listing that may stop at known reports is walked one page at a time, so that a run of them can
             # stop it before the later pages are asked for; any other listing has all its pages asked at once

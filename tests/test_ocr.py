@@ -257,3 +257,18 @@ def test_lone_sixes_and_nines_in_narrow_cells_are_not_turned_upside_down():
             draw.text((xs[k + 1] + 42, 75 + 80 * r), digit, font=font, fill=20)
     result = read_file(_png(image), "image/png", "t.png")
     assert result.text.splitlines() == ["\t".join((label, *digits)) for label, digits in rows]
+
+
+def test_an_image_of_more_frames_than_a_report_is_refused_not_read_in_part():
+    import io as _io
+
+    from PIL import Image
+
+    from crawler.read.document import BadFile
+    from crawler.read.ocr import IMAGE_MAX_FRAMES, read_image
+
+    frames = [Image.new("L", (40, 40), color=n % 255) for n in range(IMAGE_MAX_FRAMES + 1)]
+    out = _io.BytesIO()
+    frames[0].save(out, format="TIFF", save_all=True, append_images=frames[1:])
+    with pytest.raises(BadFile, match=f"{IMAGE_MAX_FRAMES + 1} frames"):
+        read_image(out.getvalue(), ocr=True, deadline=float("inf"))

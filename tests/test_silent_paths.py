@@ -55,6 +55,19 @@ class _Handler(BaseHTTPRequestHandler):
         browser = "sec-fetch-mode" in {k.lower() for k in self.headers}     # Scrapy sends no Sec-Fetch-*
         pages = {"/": HOME, "/robots.txt": "User-agent: *\nAllow: /\n", "/js/app.js": APP_JS,
                  "/ndbg/": BLOCK if browser and column == "blocked" else (POSTBACK if column == "postback" else SHELL)}
+        if column == "boxed":
+            # the home page's latest box shows what the column's second page lists; the third page has one more
+            def li(n):
+                return f"<li><a href='/ndbg/a{n}.html'>某县{2023 - n}年政府信息公开工作年度报告</a><span>2021-01-0{n + 1}</span></li>"
+
+            def page(items, nxt):
+                more = f"<div class='page'><a href='{nxt}'>下一页</a></div>" if nxt else ""
+                return f"<html><head><meta charset='utf-8'><title>政府信息公开年报</title></head><body><ul>{items}</ul>{more}</body></html>"
+
+            pages["/"] = HOME.replace("</body>", f"<div class='latest'><ul>{li(2)}{li(3)}</ul></div></body>")
+            pages["/ndbg/"] = page(li(0) + li(1), "/ndbg/index_1.html")
+            pages["/ndbg/index_1.html"] = page(li(2) + li(3), "/ndbg/index_2.html")
+            pages["/ndbg/index_2.html"] = page(li(4), None)
         if column == "offsite":
             link = f"<li><a href='{self.server.elsewhere}'>某县2020年政府信息公开工作年度报告</a></li>"
             pages["/ndbg/"] = POSTBACK.replace("<ul>", "<ul>" + link).split("<div class='pager'>")[0] + "</body></html>"
@@ -155,3 +168,15 @@ def test_a_report_column_linking_another_host_has_that_report_fetched(tmp_path):
     assert f"http://{host}:{port}/ndbg/a3.html" in fed          # listed by the column: the agency's own report
     assert f"http://{host}:{port}/ndbg/a4.html" not in fed      # named on the home page only: another portal's
     assert sum(url.startswith("http://127.0.9.2") for url in fed) == 3
+
+
+def test_a_column_page_whose_entries_a_home_page_box_showed_does_not_end_the_walk(tmp_path):
+    from crawler.archive.feed import read_feed
+
+    server = _serve("boxed")
+    try:
+        _crawl(server, tmp_path / "store", "--browser", "never")
+    finally:
+        server.shutdown()
+    fed = {r["url"].rsplit("/", 1)[1] for r in read_feed(tmp_path / "store" / "feed")}
+    assert fed == {f"a{n}.html" for n in range(5)}

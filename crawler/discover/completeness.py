@@ -105,11 +105,13 @@ class ColumnWalk:
     stopped_early: bool = False     # a re-crawl stopped it at known reports on purpose: not judged
     children: set[str] = field(default_factory=set)   # column pages this one links to
     skipped: list[str] = field(default_factory=list)  # pages the walk knows it could not ask for, and why
+    last_new: int = 0               # entries the last page read brought that the walk had not met
 
     def note_page(self, entries, stated: Stated | None = None, *, method: str = "static") -> int:
         """One page of the list read; returns how many of its entries were new."""
         entries = set(entries)
         new = len(entries - self.found)
+        self.last_new = new
         self.found |= entries
         self.pages += 1
         if self.pages == 1:

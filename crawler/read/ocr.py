@@ -630,16 +630,20 @@ def _images_for_ocr(body: bytes) -> list[bytes]:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     frames = []
+    count = 0
     try:
         with Image.open(io.BytesIO(body)) as image:
-            for frame in ImageSequence.Iterator(image):
-                out = io.BytesIO()
-                frame.convert("L").save(out, format="PPM")
-                frames.append(out.getvalue())
-                if len(frames) >= IMAGE_MAX_FRAMES:
-                    break
+            count = getattr(image, "n_frames", 1)
+            if count <= IMAGE_MAX_FRAMES:
+                for frame in ImageSequence.Iterator(image):
+                    out = io.BytesIO()
+                    frame.convert("L").save(out, format="PPM")
+                    frames.append(out.getvalue())
     except (UnidentifiedImageError, OSError, ValueError, EOFError, Image.DecompressionBombError) as exc:
         raise BadFile("truncated or corrupt image") from exc
+    if count > IMAGE_MAX_FRAMES:
+        # not read in part: a report cut at its 60th page would be fed as if whole
+        raise BadFile(f"image of {count} frames, more than a report's {IMAGE_MAX_FRAMES}: not read")
     return frames
 
 
