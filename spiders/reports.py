@@ -151,6 +151,7 @@ class ReportsSpider(scrapy.Spider):
         self._seen_reports = defaultdict(set)      # site -> report URLs already scheduled
         self._renders = defaultdict(int)           # site -> listing pages rendered in Chromium
         self._seen_forms = defaultdict(set)        # site -> POSTed listing pages (dataproxy, postbacks, APIs)
+        self._counted = defaultdict(set)           # site -> GET listing pages counted against the page cap
         self._known: dict[str, dict[str, dict]] = {}  # site -> report pages the store knows (url -> pages row)
         self._walked = defaultdict(set)             # site -> listing pages requested this run
         self._early_stop: bool | None = None        # listings may stop at known reports (set on first use)
@@ -539,11 +540,11 @@ class ReportsSpider(scrapy.Spider):
         while the disclosure hub leads to the real one. A site whose columns its hints name (sites file,
         sites.yaml) is taken at its word."""
         for link in listing.column_links:
-            if self._on_site(link.url, site) and self._count_listing(site, walk):
+            if self._on_site(link.url, site) and self._count_listing(site, walk, link.url):
                 yield self._request(link.url, "column", site=site, hop=hop, referer=referer, route=link.route)
         if not in_column and hop < self.discovery_hops and not hints_for(referer).columns:
             for link in listing.hub_links:
-                if self._on_site(link.url, site) and self._count_listing(site):
+                if self._on_site(link.url, site) and self._count_listing(site, url=link.url):
                     yield self._request(link.url, "hub", site=site, hop=hop + 1, referer=referer)
 
     def _follow(self, response, listing, site, role, hop, text: str = ""):
@@ -593,7 +594,7 @@ class ReportsSpider(scrapy.Spider):
                 page_links = [u for u in page_links if not _index_aliases(u) & self._walked[site]][:1]
             guessed = set(listing.guessed_pages)
             for url in page_links:
-                if self._on_site(url, site) and self._count_listing(site, walk):
+                if self._on_site(url, site) and self._count_listing(site, walk, url):
                     request = self._request(url, "column", site=site, hop=hop, referer=response.url, paged=True)
                     request.meta.update(nianbao_known_run=run, nianbao_guessed=url in guessed, **meta)
                     yield request
@@ -651,8 +652,9 @@ class ReportsSpider(scrapy.Spider):
         one, no more entries stated than the last full walk found), after a run that ended normally."""
         store = self._store()
         record = store.listing(listing_url)
-        why = self._walk_through(record, walk.expected if walk is not None else None) if self._may_stop_early() \
-            else None
+        # only a page with known reports could stop the walk: only there is walking through a decision
+        why = self._walk_through(record, walk.expected if walk is not None else None) \
+            if self._may_stop_early() and any(flags) else None
         if why:
             logger.info("nianbao: %s %s: walking it through", response.url, why)
             self.crawler.stats.inc_value("nianbao/listing/walked_through")
@@ -730,9 +732,14 @@ class ReportsSpider(scrapy.Spider):
         self._seen_forms[site].add(key)
         return self.shared is None or self.shared.first_time(site, key)
 
-    def _count_listing(self, site: str, walk: ColumnWalk | None = None) -> bool:
+    def _count_listing(self, site: str, walk: ColumnWalk | None = None, url: str | None = None) -> bool:
         """Whether one more listing page of the site may be asked for (NIANBAO_MAX_LISTING_PAGES); a column
-        whose walk the cap cuts is marked so, and reported incomplete."""
+        whose walk the cap cuts is marked so, and reported incomplete. `url`: a GET page, counted once however
+        many pages link it (every page of a 60-page column names the other 59; the dupefilter drops the rest)."""
+        if url is not None:
+            if url in self._counted[site]:
+                return True
+            self._counted[site].add(url)
         if self._take_listing(site):
             return True
         if walk is not None:

@@ -68,12 +68,22 @@ class _Handler(BaseHTTPRequestHandler):
             pages["/ndbg/"] = page(li(0) + li(1), "/ndbg/index_1.html")
             pages["/ndbg/index_1.html"] = page(li(2) + li(3), "/ndbg/index_2.html")
             pages["/ndbg/index_2.html"] = page(li(4), None)
+        if column == "numbered":
+            # twelve pages of one entry each, each page's pager a window of the pages around it; no count stated
+            names = ["index.html"] + [f"index_{n}.html" for n in range(1, 12)]
+            for n, name in enumerate(names):
+                window = " ".join(f"<a href='/ndbg/{names[k]}'>{k + 1}</a>" for k in range(max(0, n - 3), min(12, n + 4)))
+                pages[f"/ndbg/{name}"] = (
+                    "<html><head><meta charset='utf-8'><title>政府信息公开年报</title></head><body><ul>"
+                    f"<li><a href='/ndbg/a{n}.html'>某县{2023 - n}年政府信息公开工作年度报告</a><span>2021-01-01</span></li>"
+                    f"</ul><div class='page'>{window}</div></body></html>")
+            pages["/ndbg/"] = pages["/ndbg/index.html"]
         if column == "offsite":
             link = f"<li><a href='{self.server.elsewhere}'>某县2020年政府信息公开工作年度报告</a></li>"
             pages["/ndbg/"] = POSTBACK.replace("<ul>", "<ul>" + link).split("<div class='pager'>")[0] + "</body></html>"
             pages["/"] = HOME.replace("</body>", f"<a href='{self.server.elsewhere.replace('a3', 'a4')}'>"
                                                  "邻县2019年政府信息公开工作年度报告</a></body>")
-        pages.update({f"/ndbg/a{n}.html": _article(n) for n in range(5)})
+        pages.update({f"/ndbg/a{n}.html": _article(n) for n in range(12)})
         body = pages.get(self.path)
         status = 200 if body is not None else 404
         body = (body or "not found").encode("utf-8")
@@ -180,3 +190,18 @@ def test_a_column_page_whose_entries_a_home_page_box_showed_does_not_end_the_wal
         server.shutdown()
     fed = {r["url"].rsplit("/", 1)[1] for r in read_feed(tmp_path / "store" / "feed")}
     assert fed == {f"a{n}.html" for n in range(5)}
+
+
+def test_the_listing_page_cap_counts_pages_not_the_links_to_them(tmp_path):
+    """A 12-page column whose every page names the six around it: 70-odd links, 12 pages, no count stated. A cap
+    of 20 pages holds it."""
+    from crawler.archive.feed import read_feed
+
+    server = _serve("numbered")
+    try:
+        stderr = _crawl(server, tmp_path / "store", "--browser", "never", "--max-pages", "20")
+    finally:
+        server.shutdown()
+    assert len(read_feed(tmp_path / "store" / "feed")) == 12
+    assert " 0 incomplete" in stderr.strip().splitlines()[-1]
+    assert not [f for f in _failures(tmp_path / "store") if f[0] == "listing"]

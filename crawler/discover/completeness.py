@@ -149,11 +149,11 @@ class ColumnWalk:
     def complete(self) -> bool:
         """Found at least what the column states; a column that states nothing is complete when its walk found
         entries and no cap cut it short (a page of no entries is never a whole list)."""
-        if self.capped:
-            return False
         expected = self.expected
         if expected is not None:
-            return len(self.found) >= expected
+            return len(self.found) >= expected       # what a cap left unasked, if anything, is counted here
+        if self.capped:
+            return False
         # pages the static walk could not ask for were clicked through by the browser, if it got that far
         return bool(self.found) and (not self.skipped or self.method == "browser")
 
