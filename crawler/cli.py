@@ -261,6 +261,12 @@ def build_settings(args: argparse.Namespace, module: str = "settings.default"):
 
 
 def _run_spider(args: argparse.Namespace, **spider_args) -> int:
+    # Scrapy installs its Ctrl-C handlers once the reactor runs; a Ctrl-C during the seconds before (the heavy
+    # imports, the engine being built) is noted here and replayed then. Noted from the first line on: a
+    # KeyboardInterrupt raised inside a library's import can be swallowed by its own broad except
+    early: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, frame: early.append(number))
     from crawler.ops.storelock import StoreBusy, lock_store
     try:
         open_store(args.store).close()
@@ -273,11 +279,6 @@ def _run_spider(args: argparse.Namespace, **spider_args) -> int:
 
     settings = build_settings(args)
     quiet_banner(settings.get("LOG_LEVEL"))
-    # Scrapy installs its Ctrl-C handlers once the reactor runs; a Ctrl-C during the seconds before (imports,
-    # the engine being built) would be a KeyboardInterrupt inside a Deferred: noted here, replayed then
-    early: list[int] = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda number, frame: early.append(number))
     process = _process_class()(settings)
     quiet_banner(settings.get("LOG_LEVEL"))     # again, for the root handler Scrapy has now installed
     crawler = process.create_crawler(ReportsSpider)
