@@ -548,3 +548,14 @@ def test_pages_a_url_template_only_implies_are_marked_as_guesses():
     named = {"http://a.gov.cn/zw/index.jhtml", "http://a.gov.cn/zw/index_5.jhtml"}
     assert named <= set(listing.page_links)
     assert set(listing.guessed_pages) == set(listing.page_links) - named and listing.guessed_pages
+
+
+def test_a_page_jump_select_names_every_page_of_the_list():
+    options = "".join(f"<option value='list.jsp?cat=7&amp;page={n}'>第{n + 1}页</option>" for n in range(6))
+    html = ("<html><body><table>" + "".join(f"<tr><td><a href='/p/{n}.html'>某局{2020 - n}年政府信息公开工作年度报告</a>"
+                                            f"</td><td>2021-01-0{n + 1}</td></tr>" for n in range(3))
+            + f"</table><div>共18条 <select onchange='window.location.href=this.value'>{options}</select>"
+              "<select name='lang'><option value='/en/'>English</option></select></div></body></html>")
+    listing = analyse_listing(html, "http://a.gov.cn/gk/list.jsp?cat=7&page=0", column=True)
+    assert set(listing.page_links) == {f"http://a.gov.cn/gk/list.jsp?cat=7&page={n}" for n in range(1, 6)}
+    assert not listing.guessed_pages

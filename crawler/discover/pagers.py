@@ -509,6 +509,23 @@ def _pager_links(pager: list[_Anchor], listing_url: str, page_keys: frozenset[st
     return linked
 
 
+def _select_pages(root, base: str, listing_url: str) -> list[str]:
+    """Pages a page-jump <select> names in its options (onchange="location.href=this.value"): every page of
+    the list, where the anchors show only a window of them."""
+    out = []
+    for select in root.iter("select"):
+        if "location" not in (select.get("onchange") or "") and "href" not in (select.get("onchange") or ""):
+            continue
+        for option in select.iter("option"):
+            value = (option.get("value") or "").strip()
+            if not value or value.startswith(("#", "javascript:")):
+                continue
+            url = canonicalize(urljoin(base, value))
+            if is_valid_http_url(url) and _is_sibling_page(url, listing_url):
+                out.append(url)
+    return out
+
+
 def _page_links(root, anchors: list[_Anchor], listing_url: str, base: str, page_keys: frozenset[str],
                 has_records: bool) -> tuple[list[str], set[int], list[str]]:
     """Every other page of this listing, the ids of anchors that were pager links, and which of the pages only
@@ -525,6 +542,7 @@ def _page_links(root, anchors: list[_Anchor], listing_url: str, base: str, page_
             if found and found[0] == own[0] and PAGER_NUMBER_RE.match(_pager_word(a)):
                 linked.append(a.url)
                 pager_ids.add(id(a))
+    linked += _select_pages(root, base, listing_url)
     filled = _fill_templates(linked, listing_url, page_keys, _total_pages_near(pager))
     scripted = [canonicalize(u) for u in _script_pages(root, base, page_keys, has_records)]
     urls = filled + linked + scripted
