@@ -79,7 +79,12 @@ def test_page_counts_imply_a_floor_and_a_capped_walk_is_never_complete():
     walk.note_page([f"v{i}" for i in range(31)])
     assert walk.complete
     walk.capped = True
-    assert not walk.complete and "cap" in walk.shortfall()
+    assert not walk.complete and "cap" in walk.shortfall()      # a page count is a floor: a cap may hide more
+    stated = ColumnWalk("http://a.gov.cn/nb2/", "a.gov.cn")
+    stated.note_page([f"u{i}" for i in range(15)], Stated(total=20, source="共20条"))
+    stated.note_page([f"v{i}" for i in range(5)])
+    stated.capped = True
+    assert stated.complete                  # 共20条 found: nothing a cap left unasked was an entry
 
 
 def test_a_page_of_columns_whose_children_have_entries_is_a_parent():

@@ -147,13 +147,16 @@ class ColumnWalk:
 
     @property
     def complete(self) -> bool:
-        """Found at least what the column states; a column that states nothing is complete when its walk found
+        """Found at least what the column states (共N条: whatever a cap left unasked); else at least what its page
+        count implies, when no cap cut the walk; a column that states nothing is complete when its walk found
         entries and no cap cut it short (a page of no entries is never a whole list)."""
+        if self.stated_total is not None:
+            return len(self.found) >= self.stated_total    # a cap's unasked pages, if any, are counted here
+        if self.capped:
+            return False                # a page count's floor met is not the whole list a cap may have cut
         expected = self.expected
         if expected is not None:
-            return len(self.found) >= expected       # what a cap left unasked, if anything, is counted here
-        if self.capped:
-            return False
+            return len(self.found) >= expected
         # pages the static walk could not ask for were clicked through by the browser, if it got that far
         return bool(self.found) and (not self.skipped or self.method == "browser")
 
