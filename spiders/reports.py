@@ -422,6 +422,16 @@ class ReportsSpider(scrapy.Spider):
                                    reason=f"list drawn by script; not rendered: render cap reached "
                                           f"(NIANBAO_MAX_RENDERS_PER_SITE = {self.max_renders})")
 
+    @staticmethod
+    def _still_challenged(response, site: str, note: str = "") -> FetchFailure | None:
+        """The failure of a page Chromium drew that still shows a challenge or block page, else None."""
+        challenge = detect_challenge(response.status, response.body, "text/html; charset=utf-8")
+        if challenge is None:
+            return None
+        return FetchFailure(url=response.url, stage="challenge", site=site,
+                            reason=f"the page in Chromium still shows a {challenge.kind} challenge "
+                                   f"({challenge.detail}){note}")
+
     async def parse_rendered(self, response):
         """A listing as Chromium drew it; also replays the JSON list calls the page made, without the browser."""
         page = response.meta.get("playwright_page")
@@ -430,11 +440,9 @@ class ReportsSpider(scrapy.Spider):
         site = response.meta["nianbao_site"]
         role = response.meta["nianbao_role"]
         hop = response.meta["nianbao_hop"]
-        challenge = detect_challenge(response.status, response.body, "text/html; charset=utf-8")
-        if challenge is not None:
-            yield FetchFailure(url=response.url, stage="challenge", site=site,
-                               reason=f"the page in Chromium still shows a {challenge.kind} challenge "
-                                      f"({challenge.detail})")
+        blocked = self._still_challenged(response, site)
+        if blocked is not None:
+            yield blocked
             return
         listing = analyse_listing(response.text, response.url, column=role == "column")
         calls = response.meta["nianbao_xhr"].calls
@@ -1013,13 +1021,11 @@ class ReportsSpider(scrapy.Spider):
         walk = self.columns.get(response.meta.get("nianbao_listing"))
         snapshots, captures = [(response.url, response.text)], response.meta.get("nianbao_captures", [])
         rendered_links: set[str] = set()
-        challenge = detect_challenge(response.status, response.body, "text/html; charset=utf-8")
-        if challenge is not None:
+        blocked = self._still_challenged(response, site, "; not explored")
+        if blocked is not None:
             if page is not None:
                 await page.close()
-            yield FetchFailure(url=response.url, stage="challenge", site=site,
-                               reason=f"the page in Chromium still shows a {challenge.kind} challenge "
-                                      f"({challenge.detail}); not explored")
+            yield blocked
             return
         if page is not None:
             try:

@@ -421,8 +421,9 @@ def _is_script_shell(root, listing: "Listing") -> bool:
     for el in root.iter("div", "main", "section", "ul", "body", "tbody", "td", "li", "p"):
         if el.get("v-cloak") is not None or el.get("ng-app") is not None or el.get("data-v-app") is not None:
             return True
-        text = _text(el)
-        if ((el.get("id") or "").lower() in APP_ROOT_IDS and not text) or _is_placeholder(el, text):
+        if (el.get("id") or "").lower() in APP_ROOT_IDS and not _text(el):
+            return True
+        if _small(el) and _is_placeholder(el, _text(el)):      # a wrapper's whole text is never a placeholder
             return True
     for script in root.iter("script"):
         code = script.text or ""
@@ -446,19 +447,32 @@ def _links_nowhere(el) -> bool:
 def unfollowed_controls(root) -> list[str]:
     """Controls of the list a static walk cannot operate: year tabs and load-more buttons that link nowhere.
     A column that shows them and states no count cannot be judged complete without the browser clicking them."""
+    # a tab or a button is a small element (its label, at most a link or a span around it): the text of larger
+    # ones, every wrapper of the page, is never read
     out = []
     for parent in root.iter("ul", "ol", "div", "p", "nav", "dl"):
-        years = [_text(child) for child in parent if _YEAR_TAB_RE.match(_text(child)) and _links_nowhere(child)]
+        years = []
+        for child in parent:
+            label = _text(child) if _small(child) else ""
+            if _YEAR_TAB_RE.match(label) and _links_nowhere(child):
+                years.append(label)
         if len(years) >= 2:
             out.append(f"year tabs {', '.join(years[:6])}")
             break
     for el in root.iter("a", "button", "span", "div", "li", "p"):
+        if not _small(el):
+            continue
         text = _norm(_text(el))
         if text and len(text) <= 12 and _LOAD_MORE_RE.match(text) and _links_nowhere(el) \
                 and not any(_norm(_text(child)) == text for child in el):
             out.append(f"{text} button")
             break
     return out
+
+
+def _small(el) -> bool:
+    """At most two levels of markup inside: a label, a control, not a block of the page."""
+    return all(len(child) <= 1 for child in el) and len(el) <= 2
 
 
 # What an app root shows until its script has drawn the page (加载中…, 数据加载中, Loading...).
