@@ -609,16 +609,20 @@ class ReportsSpider(scrapy.Spider):
             for form in listing.form_pages:
                 key = ("POST", form.url, tuple(form.formdata))
                 if self._on_site(form.url, site) and self._first_time(site, key) and self._count_listing(site, walk):
-                    yield scrapy.FormRequest(form.url, formdata=form.formdata, callback=self.parse_listing,
-                                             errback=self.on_error,
-                                             meta=self._meta("column", site, hop, nianbao_paged=True,
-                                                             **{**meta, "nianbao_base": listing.base}),
-                                             headers={"Referer": response.url, "X-Requested-With": "XMLHttpRequest"})
+                    yield self._listing_form(form.url, "POST", form.formdata, site, hop, response.url,
+                                             {**meta, "nianbao_base": listing.base})
             yield from self._postback_requests(response, listing, site, hop, walk)
             yield from self._paging_form_requests(response, listing, site, hop, walk, text, meta)
         elif in_column and (listing.page_links or listing.form_pages or listing.postbacks):
             logger.info("nianbao: %s brought no new report links; not following its pages", response.url)
             self.crawler.stats.inc_value("nianbao/listing/stale_page")
+
+    def _listing_form(self, url, method, formdata, site, hop, referer, meta):
+        """A later page of a column asked for by a form, as the page's own script sends it."""
+        return scrapy.FormRequest(url, method=method, formdata=formdata, callback=self.parse_listing,
+                                  errback=self.on_error,
+                                  meta=self._meta("column", site, hop, nianbao_paged=True, **meta),
+                                  headers={"Referer": referer, "X-Requested-With": "XMLHttpRequest"})
 
     def _paging_form_requests(self, response, listing, site, hop, walk, text, meta):
         """A list paged by a form (PagingForm): from the page that carries the form, the form sent for page 1 when
@@ -649,10 +653,7 @@ class ReportsSpider(scrapy.Spider):
                                                               "page_field": form.page_field}}
                 if form.method == "POST":
                     form_meta["nianbao_base"] = response.meta.get("nianbao_base") or listing.base
-                yield scrapy.FormRequest(form.url, method=form.method, formdata=formdata, callback=self.parse_listing,
-                                         errback=self.on_error,
-                                         meta=self._meta("column", site, hop, nianbao_paged=True, **form_meta),
-                                         headers={"Referer": response.url, "X-Requested-With": "XMLHttpRequest"})
+                yield self._listing_form(form.url, form.method, formdata, site, hop, response.url, form_meta)
 
     def _stop_at_known(self, response, site, listing_url, listing, flags, best, paged, walk=None) -> tuple[bool, bool]:
         """(stop here, may stop at all): a walk stops at a run of NIANBAO_KNOWN_RUN reports the store knows,
